@@ -19,7 +19,14 @@ logger = logging.getLogger(__name__)
 DETECT_SAMPLE_BYTES = 256 * 1024
 """Detection reads at most this much of a page: enough for a verdict, cheap on a 200 MB page."""
 
+MAX_BROKEN_UTF8_SHARE = 0.05
+"""A page whose UTF-8 decoding breaks on fewer than this share of its non-ASCII characters is
+damaged UTF-8 (legacy encodings read as UTF-8 break on nearly all of them)."""
+
 MAX_CONTROL_SHARE = 0.10
+
+MAX_BROKEN_SHARE = 0.25
+"""A page where even the best decoding breaks on more than this share of characters is not text."""
 """A decoded sample with more control characters than this share is binary, not text."""
 
 # Magic numbers of common non-text formats that scrapers pick up by mistake.
@@ -84,7 +91,7 @@ class Decoded:
 def _control_share(text: str) -> float:
     if not text:
         return 0.0
-    bad = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\t\n\r\x0c\x1b") or ch == "\ufffd")
+    bad = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\x0c\x1b")
     return bad / len(text)
 
 
@@ -125,7 +132,8 @@ def _detect(sample: bytes) -> str | None:
         except LookupError:
             continue
         penalty = text.count("\ufffd") * 5 / max(len(text), 1)
-        scored.append((_cjk_score(text) - penalty + (0.01 if enc == guess else 0.0), enc))
+        prior = 0.02 if enc == "gb18030" else 0.0  # the commonest legacy encoding of Chinese pages
+        scored.append((_cjk_score(text) - penalty + prior + (0.01 if enc == guess else 0.0), enc))
     return max(scored)[1] if scored else guess
 
 
@@ -152,6 +160,11 @@ def decode_bytes(data: bytes) -> Decoded:
                 return _checked(Decoded(text, "utf-8", True), data)
         else:
             return _checked(Decoded(text, "utf-8", False), data)
+        # Mostly UTF-8 with a few broken bytes (a bad copy, a cut): keep UTF-8, mark replaced.
+        sample = data[:DETECT_SAMPLE_BYTES].decode("utf-8", errors="replace")
+        non_ascii = sum(1 for ch in sample if not ch.isascii())
+        if sample.count("\ufffd") <= non_ascii * MAX_BROKEN_UTF8_SHARE:
+            return _checked(Decoded(data.decode("utf-8", errors="replace"), "utf-8", True), data)
         encoding = _detect(data[:DETECT_SAMPLE_BYTES]) or "utf-8"
     try:
         text = data.decode(encoding)
@@ -167,7 +180,8 @@ def decode_bytes(data: bytes) -> Decoded:
 
 def _checked(decoded: Decoded, data: bytes) -> Decoded:
     sample = decoded.text[: DETECT_SAMPLE_BYTES // 2]
-    if _control_share(sample) > MAX_CONTROL_SHARE:
+    broken = sample.count("\ufffd") / max(len(sample), 1)
+    if _control_share(sample) > MAX_CONTROL_SHARE or (len(sample) > 64 and broken > MAX_BROKEN_SHARE):
         raise NotTextError("this file holds binary data, not a text page; give cleanews the page's text")
     return decoded
 

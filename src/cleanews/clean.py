@@ -1,0 +1,139 @@
+"""The top-level verbs: label every line of a page, or clean a page down to its article.
+
+A page goes read/decode -> lines -> model -> labelled lines; writers take it from
+there. The options object carries the choices (what to keep, a confidence floor) so
+the verbs keep short signatures.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from .decode import decode_bytes
+from .labels import DEFAULT_KEEP, LABELS
+from .page import split_lines
+from .store import Model, load_model
+
+_default_model: Model | None = None
+_default_lock = threading.Lock()
+
+
+def default_model() -> Model:
+    """The shipped model, loaded once per process on first use."""
+    global _default_model
+    with _default_lock:
+        if _default_model is None:
+            _default_model = load_model()
+        return _default_model
+
+
+@dataclass(frozen=True)
+class CleanOptions:
+    """What to keep: a set of labels, and a floor under the confidence of kept lines."""
+
+    keep: frozenset[str] = DEFAULT_KEEP
+    min_confidence: float = 0.0
+
+    def __post_init__(self) -> None:
+        unknown = set(self.keep) - set(LABELS)
+        if unknown:
+            raise ValueError(f"unknown label(s) {', '.join(sorted(unknown))}; choose from {', '.join(LABELS)}")
+        if not 0.0 <= self.min_confidence <= 1.0:
+            raise ValueError(f"min_confidence must be between 0 and 1, not {self.min_confidence}")
+
+
+@dataclass(frozen=True)
+class LabelledLine:
+    """One line of a page and the decision about it (label and confidence are None when blank)."""
+
+    number: int
+    text: str
+    end: str
+    label: str | None
+    confidence: float | None
+    kept: bool
+
+    @property
+    def blank(self) -> bool:
+        return self.label is None
+
+    @property
+    def reason(self) -> str:
+        """Why the line was kept or dropped, in words (the datatrove habit: every drop says why)."""
+        if self.label is None:
+            return "blank"
+        if self.kept:
+            return f"kept: {self.label}"
+        return f"dropped: {self.label} ({self.confidence:.2f})"
+
+
+@dataclass(frozen=True)
+class PageResult:
+    """All lines of a page with their decisions, plus how the page was decoded."""
+
+    lines: tuple[LabelledLine, ...]
+    encoding: str = "utf-8"
+    replaced: bool = False
+    options: CleanOptions = field(default_factory=CleanOptions)
+
+    def __iter__(self) -> Iterator[LabelledLine]:
+        return iter(self.lines)
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    @property
+    def text(self) -> str:
+        """The kept lines, unchanged, with a blank line where the page had one between them."""
+        out: list[str] = []
+        gap: LabelledLine | None = None
+        for line in self.lines:
+            if line.kept:
+                if gap is not None and out:
+                    out.append(gap.text + (gap.end or "\n"))
+                out.append(line.text + (line.end or "\n"))
+                gap = None
+            elif line.blank and gap is None:
+                gap = line
+        return "".join(out)
+
+
+def _decode(page: str | bytes) -> tuple[str, str, bool]:
+    if isinstance(page, bytes):
+        d = decode_bytes(page)
+        return d.text, d.encoding, d.replaced
+    return page, "str", False
+
+
+def label_page(page: str | bytes, model: Model | None = None, options: CleanOptions | None = None) -> PageResult:
+    """Label every line of a page (text, or bytes in any encoding) with a calibrated confidence."""
+    options = options or CleanOptions()
+    model = model or default_model()
+    text, encoding, replaced = _decode(page)
+    lines = split_lines(text)
+    rows, probs = model.classifier.predict_proba_page(lines)
+    labels: list[str | None] = [None] * len(lines)
+    confs: list[float | None] = [None] * len(lines)
+    best = probs.argmax(axis=1) if len(rows) else []
+    for r, k, p in zip(rows.tolist(), list(best), probs):
+        labels[r] = LABELS[int(k)]
+        confs[r] = float(p[int(k)])
+    out = tuple(
+        LabelledLine(
+            line.number,
+            line.text,
+            line.end,
+            lab,
+            conf,
+            lab is not None and lab in options.keep and (conf or 0.0) >= options.min_confidence,
+        )
+        for line, lab, conf in zip(lines, labels, confs)
+    )
+    return PageResult(out, encoding, replaced, options)
+
+
+def clean_page(page: str | bytes, model: Model | None = None, options: CleanOptions | None = None) -> str:
+    """The article of a page: its kept lines (body and title by default) as text."""
+    return label_page(page, model, options).text

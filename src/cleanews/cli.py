@@ -1,0 +1,179 @@
+"""The ``cleanews`` command: a thin typer layer over the Python API (no logic here).
+
+Exit codes: 0 all went well; 1 one or more inputs failed (each named on stderr);
+2 bad usage (an unknown option or label, an unsafe output); 3 the model cannot be used.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import __version__
+from .batch import STDIN, Outcome, PlanError, default_jobs, plan, run
+from .clean import CleanOptions
+from .evaluate import format_scores
+from .labelled import LabelledFormatError
+from .labels import parse_labels
+from .store import ModelError, load_model, save_model
+from .train import TrainOptions, evaluate_model, train_model
+from .writers import FORMATS
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_MODEL = 3
+
+app = typer.Typer(
+    name="cleanews",
+    help="Separate the article from menus, link walls, footers and spam in scraped Chinese news pages.\n\n"
+    "Exit codes: 0 success; 1 some inputs failed; 2 bad usage; 3 the model cannot be used.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+ModelOpt = Annotated[Path | None, typer.Option("--model", "-m", help="Model file (default: the shipped model).")]
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    typer.echo(f"cleanews: {message}", err=True)
+    return typer.Exit(code=code)
+
+
+def _load(model: Path | None):  # type: ignore[no-untyped-def]
+    try:
+        return load_model(model)
+    except ModelError as exc:
+        raise _fail(str(exc), EXIT_MODEL) from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"cleanews {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress to stderr.")] = False,
+) -> None:
+    """Separate the article from the junk in scraped Chinese news pages."""
+    if verbose:
+        logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s", stream=sys.stderr)
+
+
+@app.command()
+def clean(
+    paths: Annotated[list[str], typer.Argument(help="Page files, folders (searched recursively), or - for stdin.")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Output file, or folder for several inputs.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text, jsonl (every line's decision) or tsv.")] = "text",
+    keep: Annotated[str, typer.Option("--keep", "-k", help="Labels to keep, comma-separated.")] = "body,title",
+    min_confidence: Annotated[float, typer.Option("--min-confidence", help="Drop kept lines below this confidence.")] = 0.0,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (default: the machine's cores).")] = 0,
+    glob: Annotated[str, typer.Option("--glob", help="Which files to take from folders.")] = "*.txt",
+    model: ModelOpt = None,
+) -> None:
+    """Clean pages: keep the article, drop the rest.
+
+    Example: cleanews clean page.txt  |  cleanews clean crawl/ -o cleaned/ --format jsonl
+    """
+    if fmt not in FORMATS:
+        raise _fail(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}", EXIT_USAGE)
+    try:
+        options = CleanOptions(keep=parse_labels(keep), min_confidence=min_confidence)
+        planned = plan(paths, output, fmt, glob)
+        first = next(planned, None)  # planning errors surface here, before any work
+    except (ValueError, PlanError) as exc:
+        raise _fail(str(exc), EXIT_USAGE) from None
+    loaded = _load(model)
+    batch = len(paths) > 1 or any(p != STDIN and Path(p).is_dir() for p in paths)
+    workers = (jobs or default_jobs()) if batch else 1
+    progress = Progress(enabled=batch and sys.stderr.isatty())
+    summary = run(itertools.chain([first] if first else [], planned), loaded, options, fmt, workers, progress.done)
+    progress.close()
+    if batch or summary.failed:
+        typer.echo(summary.line(), err=True)
+    if summary.failed:
+        raise typer.Exit(code=EXIT_FAILED)
+
+
+class Progress:
+    """A one-line counter on stderr for batch runs at a terminal; failures always get a line."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.count = 0
+
+    def done(self, outcome: Outcome) -> None:
+        self.count += 1
+        if not outcome.ok:
+            if self.enabled:
+                sys.stderr.write("\r\x1b[K")
+            typer.echo(f"cleanews: {outcome.source}: {outcome.error}", err=True)
+        if self.enabled:
+            sys.stderr.write(f"\rcleaned {self.count} files")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\n")
+
+
+@app.command()
+def train(
+    paths: Annotated[list[Path], typer.Argument(help="Folders or files of labelled pages (*.tsv, see LABELS.md).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to save the model (.joblib; a .json card goes beside it).")],
+    folds: Annotated[int, typer.Option(help="Cross-validation folds, grouped by page.")] = 5,
+    seed: Annotated[int, typer.Option(help="Random seed (training is deterministic for a seed).")] = 0,
+) -> None:
+    """Train a model on labelled pages and save it with its model card.
+
+    Example: cleanews train training_data -o models/cleanews.joblib
+    """
+    try:
+        model = train_model(paths, TrainOptions(folds=folds, random_state=seed))
+    except (LabelledFormatError, FileNotFoundError, ValueError) as exc:
+        raise _fail(str(exc), EXIT_USAGE) from None
+    save_model(model, output)
+    cv = model.card["cross_validated"]
+    typer.echo(f"saved {output} (cross-validated macro-F1 {cv['macro_f1']:.3f}, ECE {cv['ece']:.3f})")
+
+
+@app.command()
+def evaluate(
+    paths: Annotated[list[Path], typer.Argument(help="Folders or files of labelled pages to score against.")],
+    model: ModelOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+) -> None:
+    """Score a model on labelled pages: per-label F1, body-character F1, calibration, spam kept.
+
+    Example: cleanews evaluate my_labelled_pages/ --json
+    """
+    loaded = _load(model)
+    try:
+        scores = evaluate_model(loaded, paths)
+    except (LabelledFormatError, FileNotFoundError) as exc:
+        raise _fail(str(exc), EXIT_USAGE) from None
+    typer.echo(json.dumps(scores.as_dict(), indent=1) if as_json else format_scores(scores))
+
+
+@app.command()
+def info(model: ModelOpt = None) -> None:
+    """Show the model card: labels, versions, training data and cross-validated scores.
+
+    Example: cleanews info --model models/cleanews.joblib
+    """
+    loaded = _load(model)
+    typer.echo(f"model: {loaded.path}")
+    typer.echo(json.dumps(loaded.card, ensure_ascii=False, indent=2, sort_keys=True))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()
