@@ -61,7 +61,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress to stderr.")] = False,
 ) -> None:
     """Separate the article from the junk in scraped Chinese news pages."""
@@ -72,10 +74,14 @@ def main(
 @app.command()
 def clean(
     paths: Annotated[list[str], typer.Argument(help="Page files, folders (searched recursively), or - for stdin.")],
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Output file, or folder for several inputs.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Output file, or folder for several inputs.")
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text, jsonl (every line's decision) or tsv.")] = "text",
     keep: Annotated[str, typer.Option("--keep", "-k", help="Labels to keep, comma-separated.")] = "body,title",
-    min_confidence: Annotated[float, typer.Option("--min-confidence", help="Drop kept lines below this confidence.")] = 0.0,
+    min_confidence: Annotated[
+        float, typer.Option("--min-confidence", help="Drop kept lines below this confidence.")
+    ] = 0.0,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (default: the machine's cores).")] = 0,
     glob: Annotated[str, typer.Option("--glob", help="Which files to take from folders.")] = "*.txt",
     model: ModelOpt = None,
@@ -129,7 +135,9 @@ class Progress:
 @app.command()
 def train(
     paths: Annotated[list[Path], typer.Argument(help="Folders or files of labelled pages (*.tsv, see LABELS.md).")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Where to save the model (.joblib; a .json card goes beside it).")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Where to save the model (.joblib; a .json card goes beside it).")
+    ],
     folds: Annotated[int, typer.Option(help="Cross-validation folds, grouped by page.")] = 5,
     seed: Annotated[int, typer.Option(help="Random seed (training is deterministic for a seed).")] = 0,
 ) -> None:

@@ -119,9 +119,4 @@ def context_features(
 
 
 def context_width(n_dense: int, n_labels: int) -> int:
-    return (
-        n_dense
-        + n_labels * (1 + len(NEIGHBOUR_OFFSETS) + len(WINDOWS))
-        + len(NEIGHBOUR_DENSE) * 4
-        + 14
-    )
+    return n_dense + n_labels * (1 + len(NEIGHBOUR_OFFSETS) + len(WINDOWS)) + len(NEIGHBOUR_DENSE) * 4 + 14

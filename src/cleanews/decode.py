@@ -108,7 +108,13 @@ def _cjk_score(text: str) -> float:
     good = 0
     for ch in text:
         o = ord(ch)
-        if 0x4E00 <= o <= 0x9FFF or 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF or ch.isascii() and (ch.isprintable() or ch in "\t\n\r"):
+        if (
+            0x4E00 <= o <= 0x9FFF
+            or 0x3000 <= o <= 0x303F
+            or 0xFF00 <= o <= 0xFFEF
+            or ch.isascii()
+            and (ch.isprintable() or ch in "\t\n\r")
+        ):
             good += 1
     return good / len(text)
 

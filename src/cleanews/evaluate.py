@@ -121,7 +121,9 @@ def format_scores(s: Scores) -> str:
     out = [
         f"pages {s.pages}  lines {s.lines}  accuracy {s.accuracy:.3f}  macro-F1 {s.macro_f1:.3f}",
         f"body chars  P {b['p']:.3f}  R {b['r']:.3f}  F1 {b['f1']:.3f}",
-        f"calibration error (ECE, {CALIBRATION_BINS} bins) {s.ece:.3f}" if s.ece is not None else "calibration error n/a",
+        f"calibration error (ECE, {CALIBRATION_BINS} bins) {s.ece:.3f}"
+        if s.ece is not None
+        else "calibration error n/a",
         f"spam lines {s.spam_lines}, kept as article {s.spam_kept}"
         + (f" ({s.spam_kept / s.spam_lines:.1%})" if s.spam_lines else ""),
         "",

@@ -46,7 +46,9 @@ _TIME = re.compile(r"\b\d{1,2}:\d\d(?::\d\d)?\b")
 _ICP = re.compile(r"ICP|备案|公网安备|許可證|许可证|備案", re.I)
 _PHONE = re.compile(r"(?:\d{3,4}[-－ ]?)?\d{7,8}|1[3-9]\d{9}|400[-\d]{7,}")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
-_COUNT = re.compile(r"(?:阅读|閱讀|浏览|瀏覽|点击|點擊|人气|人氣|评论|評論|跟贴|参与|參與|点赞|赞)\s*[:：]?\s*\d|\d\s*(?:人参与|条评论|人阅读|次浏览|评|赞)")
+_COUNT = re.compile(
+    r"(?:阅读|閱讀|浏览|瀏覽|点击|點擊|人气|人氣|评论|評論|跟贴|参与|參與|点赞|赞)\s*[:：]?\s*\d|\d\s*(?:人参与|条评论|人阅读|次浏览|评|赞)"
+)
 _COPYRIGHT = re.compile(r"©|\(c\)|copyright|版权|版權|all rights reserved", re.I)
 _CREDIT = re.compile(r"(?:来源|來源|作者|记者|記者|编辑|編輯|责编|通讯员|摄影|供稿|审核|出处|稿源)\s*[:：/]")
 _BREADCRUMB = re.compile(r"\s(?:>|>>|›|»|→|/|〉|＞)\s|(?:>|>>|›|»|→)")
@@ -68,18 +70,59 @@ def _lexicon_hits(tokens: Sequence[str], text: str) -> tuple[float, float, float
     meta = sum(1 for w in META_WORDS if w in text)
     spam = sum(1 for w in SPAM_WORDS if w in text)
     province_any = sum(1 for w in PROVINCES if len(w) >= 2 and w in text)
-    return (region / n_tokens, nav / n_tokens, math.log1p(link), math.log1p(chrome), math.log1p(meta), math.log1p(spam),
-            math.log1p(province_any))
+    return (
+        region / n_tokens,
+        nav / n_tokens,
+        math.log1p(link),
+        math.log1p(chrome),
+        math.log1p(meta),
+        math.log1p(spam),
+        math.log1p(province_any),
+    )
 
 
 DENSE_NAMES: tuple[str, ...] = (
-    "log_len", "han_share", "latin_share", "digit_share", "punct_share", "space_share",
-    "lead_space", "terminal_end", "terminal_count", "comma_count", "ellipsis_end",
-    "md_links", "md_link_share", "url", "bullet", "image_mark", "p_tag",
-    "date", "time", "icp", "phone", "email", "count", "copyright", "credit",
-    "breadcrumb", "separators", "log_tokens", "mean_token_len", "short_token_share",
-    "region_share", "nav_share", "link_words", "chrome_words", "meta_words", "spam_words", "province_any",
-    "trad_share", "headline_shape", "ascii_only", "very_short",
+    "log_len",
+    "han_share",
+    "latin_share",
+    "digit_share",
+    "punct_share",
+    "space_share",
+    "lead_space",
+    "terminal_end",
+    "terminal_count",
+    "comma_count",
+    "ellipsis_end",
+    "md_links",
+    "md_link_share",
+    "url",
+    "bullet",
+    "image_mark",
+    "p_tag",
+    "date",
+    "time",
+    "icp",
+    "phone",
+    "email",
+    "count",
+    "copyright",
+    "credit",
+    "breadcrumb",
+    "separators",
+    "log_tokens",
+    "mean_token_len",
+    "short_token_share",
+    "region_share",
+    "nav_share",
+    "link_words",
+    "chrome_words",
+    "meta_words",
+    "spam_words",
+    "province_any",
+    "trad_share",
+    "headline_shape",
+    "ascii_only",
+    "very_short",
 )
 
 
@@ -153,7 +196,9 @@ def make_hasher() -> HashingVectorizer:
     )
 
 
-def line_features(raws: Sequence[str], norms: Sequence[str], hasher: HashingVectorizer) -> tuple[np.ndarray, sparse.csr_matrix]:
+def line_features(
+    raws: Sequence[str], norms: Sequence[str], hasher: HashingVectorizer
+) -> tuple[np.ndarray, sparse.csr_matrix]:
     """Dense and hashed features for the lines of one page, each distinct line computed once."""
     index: dict[str, int] = {}
     order: list[int] = []

@@ -57,16 +57,22 @@ def parse_labelled(content: str, source: str = "<labelled page>") -> LabelledPag
         if label == BLANK:
             if not blank:
                 raise LabelledFormatError(
-                    source, raw.number, f"'-' marks blank lines, but this line has text; give it one of {', '.join(LABELS)}"
+                    source,
+                    raw.number,
+                    f"'-' marks blank lines, but this line has text; give it one of {', '.join(LABELS)}",
                 )
             labels.append(None)
         elif label in _VALID:
             if blank:
-                raise LabelledFormatError(source, raw.number, f"label {label!r} on a blank line; blank lines are labelled '-'")
+                raise LabelledFormatError(
+                    source, raw.number, f"label {label!r} on a blank line; blank lines are labelled '-'"
+                )
             labels.append(label)
         else:
             raise LabelledFormatError(
-                source, raw.number, f"unknown label {label[:20]!r}; use one of {', '.join(LABELS)} or '-' for a blank line"
+                source,
+                raw.number,
+                f"unknown label {label[:20]!r}; use one of {', '.join(LABELS)} or '-' for a blank line",
             )
         lines.append(Line(raw.number, text, raw.end))
     return LabelledPage(Path(source).stem, tuple(lines), tuple(labels))

@@ -118,8 +118,9 @@ class LineClassifier:
     def _new_first(self) -> SGDClassifier:
         # Logistic loss by stochastic gradient: twenty times faster than lbfgs on hashed
         # n-grams at the same pass-two score; pass two and the temperature calibrate it.
-        return SGDClassifier(loss="log_loss", alpha=self.alpha, max_iter=30, tol=None, average=True,
-                             random_state=self.random_state)
+        return SGDClassifier(
+            loss="log_loss", alpha=self.alpha, max_iter=30, tol=None, average=True, random_state=self.random_state
+        )
 
     def _new_second(self) -> HistGradientBoostingClassifier:
         return HistGradientBoostingClassifier(
@@ -175,7 +176,9 @@ class LineClassifier:
         out, at = [], 0
         for d in datas:
             n = len(d.rows)
-            out.append(context_features(d.dense, probs[at : at + n].astype(np.float32), d.norms, d.blank_before, d.blank_after))
+            out.append(
+                context_features(d.dense, probs[at : at + n].astype(np.float32), d.norms, d.blank_before, d.blank_after)
+            )
             at += n
         return np.vstack(out) if out else np.zeros((0, 0), dtype=np.float32)
 

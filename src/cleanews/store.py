@@ -98,7 +98,12 @@ def save_model(model: Model, path: str | Path) -> Path:
     path = Path(path)
     card = dict(model.card)
     card.update(labels=list(LABELS), feature_version=FEATURE_VERSION, versions=_versions())
-    payload = {"format": "cleanews-model", "feature_version": FEATURE_VERSION, "card": card, "classifier": model.classifier}
+    payload = {
+        "format": "cleanews-model",
+        "feature_version": FEATURE_VERSION,
+        "card": card,
+        "classifier": model.classifier,
+    }
     _atomic_write(path, lambda tmp: joblib.dump(payload, tmp, compress=3))
     text = json.dumps(card, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     _atomic_write(card_path(path), lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
