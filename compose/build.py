@@ -85,7 +85,7 @@ def read_articles() -> list[Article]:
 
 
 L: dict[str, list[str]] = {}
-for _name in ("nav", "chrome", "meta", "links", "spam", "region"):
+for _name in ("nav", "chrome", "meta", "links", "spam", "spam2", "region"):
     for _k, _v in read_lists(_name).items():
         L[_k] = _v
 
@@ -286,6 +286,18 @@ class Page:
         if rng.random() < 0.3:
             tags = self.pick("tags", rng.randint(2, 6))
             out.append(Block("lines", [("meta", rng.choice(["标签：", "关键词：", "Tags: ", "标签: ", "相关标签："]) + rng.choice([" ", "、", "  "]).join(tags))]))
+        if rng.random() < 0.15:
+            tags = self.pick("tags", rng.randint(2, 6)) + self.pick(rng.choice(["provinces", "cities"]), rng.randint(0, 2))
+            rng.shuffle(tags)
+            head = [("meta", rng.choice(["标签", "相关标签", "关键词", "标签：", "Tags", "本文标签"]))] if rng.random() < 0.5 else []
+            out.append(Block("menu", head + [("meta", t) for t in tags]))
+        if rng.random() < 0.15:
+            src = self.fill("{source}")
+            out.append(Block("lines", [("meta", rng.choice([
+                f"（本文来自{src}，更多原创资讯请下载“{src}”APP）", f"(本文来源：{src})", f"本文首发于{src}",
+                f"（实习生{self.fill('{author}')}对此文亦有贡献）", f"文章来源：{src}", f"（{self.fill('{author}')}）",
+                f"原标题：{self.article.title}", f"（来源：{src}）", f"本文转载自{src}",
+            ]))]))
         if rng.random() < 0.4:
             out.append(Block("lines", [("chrome", self.fill(rng.choice(pool("rights_notices"))))]))
         if rng.random() < 0.4:
@@ -322,8 +334,17 @@ class Page:
         rng = self.rng
         items = [("links", rng.choice(pool("block_headings")))]
         share = self.pick("share_widgets", 4)
-        for h in rng.sample(self.others, min(rng.randint(3, 10), len(self.others))):
+        img_style = rng.choice(["code", "md", "mark", None, None])
+        meta_style = rng.random()
+        for h in rng.sample(self.others, min(rng.randint(3, 14), len(self.others))):
+            if img_style and rng.random() < 0.8:
+                items.append(("links", self.image_mark(img_style)))
             items.append(("links", h))
+            if meta_style < 0.35:
+                tags = "".join(self.pick("tags", rng.randint(1, 3)))
+                when = rng.choice([f"今天 {rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}", f"{rng.randint(1, 12)}月{rng.randint(1, 28)}日 {rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}",
+                                   f"{rng.randint(1, 23)}小时前", "刚刚"])
+                items.append(("links", when + tags + (str(rng.randint(1, 999)) if rng.random() < 0.5 else "")))
             if rng.random() < 0.6:
                 items.append(("links", rng.choice(pool("teasers"))))
             if rng.random() < 0.7:
@@ -331,7 +352,22 @@ class Page:
                 items.append(("links", rng.choice([src, f"{src} {rng.randint(1, 23)}小时前", f"{src}  {rng.randint(1, 9999)}评论", f"{rng.randint(1, 59)}分钟前"])))
             if rng.random() < 0.4:
                 items.extend(("chrome", s) for s in share[: rng.randint(1, 4)])
+            if rng.random() < 0.12 and L.get("ad_unit_titles"):
+                items.append(("spam", rng.choice(pool("ad_unit_titles") + pool("feed_clickbait"))))
+                if rng.random() < 0.6:
+                    items.append(("spam", rng.choice(pool("ad_unit_advertisers"))))
         return Block("lines", items, {"list": True})
+
+    def image_mark(self, style: str) -> str:
+        rng = self.rng
+        if style == "code":
+            return "[" + "".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(rng.randint(8, 22))) + "]"
+        if style == "md":
+            return f"[![](http://img.{self.domain.split('.', 1)[-1]}/{rng.randint(10**6, 10**9)}.jpg)]({self.page_url()})" if rng.random() < 0.5 else "![](//img.cdn.com/p.jpg)"
+        return rng.choice(["[图片]", "[img]", "[image]", "[pic]", "[缩略图]"])
+
+    def page_url(self) -> str:
+        return self.url()
 
     def spam_block(self) -> Block:
         rng = self.rng
@@ -339,6 +375,8 @@ class Page:
         if rng.random() < 0.7:
             items.append(("links", rng.choice(["随便看看", "猜你喜欢", "热门推荐", "精彩推荐", "热点排行", "今日推荐", "最新更新"])))
         srcs = ["adult_titles"] * 3 + ["casino_promos", "medical_ads", "getrich_ads", "commercial_ads", "scam_lines"]
+        if L.get("feed_clickbait"):
+            srcs += ["feed_clickbait", "feed_clickbait", "old_sp_ads"]
         for _ in range(rng.randint(5, 30)):
             if rng.random() < 0.25 and self.others:
                 items.append(("links", rng.choice(self.others)))
@@ -348,7 +386,10 @@ class Page:
 
     def ad_unit(self) -> Block:
         rng = self.rng
-        src = rng.choice(["commercial_ads", "medical_ads", "getrich_ads", "casino_promos"])
+        srcs = ["commercial_ads", "medical_ads", "getrich_ads", "casino_promos"]
+        if L.get("old_sp_ads"):
+            srcs += ["old_sp_ads", "old_sp_ads", "ecommerce_rows", "feed_clickbait"]
+        src = rng.choice(srcs)
         items = [("spam", x) for x in self.pick(src, rng.randint(1, 4))]
         if rng.random() < 0.4:
             items.insert(0, ("chrome", rng.choice(pool("ad_slots"))))
@@ -357,10 +398,14 @@ class Page:
     def comments(self) -> Block:
         rng = self.rng
         items = [("chrome", self.fill(x)) for x in self.pick("comment_headers", rng.randint(1, 3))]
-        for _ in range(rng.randint(2, 12)):
+        tail_style = rng.random()
+        for _ in range(rng.randint(2, 14)):
             if rng.random() < 0.7:
                 items.append(("chrome", self.fill(rng.choice(pool("comment_users")))))
             items.append(("chrome", rng.choice(pool("comments"))))
+            if tail_style < 0.5:
+                items.append(("chrome", rng.choice([f"{rng.randint(1, 23)}小时前", f"{rng.randint(1, 59)}分钟前", f"{self.date} {self.time}",
+                                                    f"回复 举报 赞({rng.randint(0, 999)})", f"顶[{rng.randint(0, 99)}]", "回复", f"{rng.randint(1, 999)}"])))
         return Block("lines", items)
 
     def friend_links(self) -> Block:
@@ -466,6 +511,13 @@ class Page:
             art.append(Block("menu", [("chrome", x) for x in rng.sample(["阅读原文", "点赞", "在看", "分享", "收藏", "赞赏", "留言", "举报", "写留言", "喜欢此内容的人还喜欢"], rng.randint(2, 5))]))
         art += self.after_article()
 
+        if rng.random() < 0.12:
+            echo = rng.choice(["正在阅读：", "正在阅读：", "当前文章：", "分享：", "您正在阅读：", ""]) + self.article.title
+            (art if rng.random() < 0.5 else head).insert(0, Block("lines", [("title", echo)]))
+        if rng.random() < 0.15:
+            sep = rng.choice(["_", " - ", "|", " | ", "_新闻_"])
+            head.insert(0, Block("lines", [("title", self.article.title + sep + self.site)]))
+
         tail: list[Block] = []
         makers = [self.link_list, self.link_list, self.teaser_feed, self.hot_rank, self.comments, self.video_block, self.misc_chrome]
         if k in ("hijacked", "blog", "oldtable") or rng.random() < 0.1:
@@ -533,7 +585,7 @@ class Renderer:
         self.out.append((label, text))
 
     def link(self, text: str) -> str:
-        if self.md_links:
+        if self.md_links and "](" not in text:
             return f"[{text}]({self.page.url()})"
         return text
 
@@ -644,6 +696,8 @@ def table_layout(rng: random.Random, lines: list[tuple[str, str]], page: Page) -
     """Old table pages in w3m: body lines wrapped narrow, with a sidebar column on the same lines."""
     side_src = [("links", h) for h in rng.sample(page.others, min(12, len(page.others)))]
     side_src += [("spam", x) for x in page.pick(rng.choice(["getrich_ads", "commercial_ads", "medical_ads"]), 8)]
+    if L.get("sidebar_ads_short"):
+        side_src += [("spam", x) for x in page.pick("sidebar_ads_short", 10)]
     rng.shuffle(side_src)
     cols = rng.choice([60, 64, 70, 76])
     out: list[tuple[str, str]] = []
@@ -672,9 +726,9 @@ def to_trad_lite(text: str) -> str:
 
 def build_page(rng: random.Random, article: Article, all_headlines: list[str], index: int) -> tuple[str, list[tuple[str, str]]]:
     kind = rng.choice(PAGE_KINDS)
+    renderer = rng.choice(RENDERERS)
     if article.meta.get("script") == "trad":
         kind = rng.choice(["overseas", "overseas", "portal", "blog", "hijacked"])
-    renderer = rng.choice(RENDERERS)
     if kind == "oldtable":
         renderer = "w3m"
     trad = article.meta.get("script") == "trad"
@@ -726,8 +780,11 @@ def main() -> int:
         order += batch
     pages = {}
     for i in range(args.n):
-        name, lines = build_page(rng, articles[order[i]], headlines, i)
-        pages[name + ".tsv"] = render_tsv(lines, rng)
+        # Each page has its own random stream, so a change to one component or one page
+        # leaves the names, kinds and renderers of all other pages where they were.
+        page_rng = random.Random(f"{SEED}-{i}")
+        name, lines = build_page(page_rng, articles[order[i]], headlines, i)
+        pages[name + ".tsv"] = render_tsv(lines, page_rng)
     existing = {p.name for p in OUT.glob("gen_*.tsv")}
     if args.check:
         bad = sorted(n for n, t in pages.items() if not (OUT / n).exists() or (OUT / n).read_text(encoding="utf-8") != t)

@@ -27,6 +27,24 @@ NEIGHBOUR_DENSE = ("log_len", "terminal_end", "md_link_share", "bullet", "headli
 _DENSE_AT = [DENSE_NAMES.index(name) for name in NEIGHBOUR_DENSE]
 _LOG_LEN = DENSE_NAMES.index("log_len")
 BODY = 0  # index of "body" in LABELS
+TITLE = 1  # index of "title" in LABELS
+
+ECHO_MIN, ECHO_MAX = 5, 60
+"""Lines of this many characters are checked for echoes elsewhere on the page (a headline
+reappears in breadcrumbs, "正在阅读" bars and share boxes; a menu item rarely does)."""
+
+ECHO_MAX_LINES = 3000
+"""Only this many lines are checked for echoes, so the check stays linear on huge pages."""
+
+
+def _echoes(norms: Sequence[str], counts: Counter[str]) -> np.ndarray:
+    """How many other lines contain each line's text (identical repeats excluded)."""
+    joined = "\n".join(norms[:ECHO_MAX_LINES])
+    out = np.zeros(len(norms), dtype=np.float32)
+    for i, s in enumerate(norms[:ECHO_MAX_LINES]):
+        if ECHO_MIN <= len(s) <= ECHO_MAX:
+            out[i] = joined.count(s) - counts[s]
+    return out
 
 
 def _shift(matrix: np.ndarray, offset: int, fill: float = 0.0) -> np.ndarray:
@@ -96,6 +114,13 @@ def context_features(
         earlier[i] = seen.get(s, 0)
         seen[s] = seen.get(s, 0) + 1
     core_len = max(hi - lo + 1, 0)
+    title_at = int(np.argmax(probs[:, TITLE]))
+    offset = pos - title_at
+    title_text = norms[title_at]
+    holds_title = np.array(
+        [1.0 if len(title_text) >= ECHO_MIN and i != title_at and title_text in s else 0.0 for i, s in enumerate(norms)],
+        dtype=np.float32,
+    )
     page = np.column_stack(
         [
             pos / n,
@@ -112,6 +137,9 @@ def context_features(
             blank_before.astype(np.float32),
             blank_after.astype(np.float32),
             dense[:, _LOG_LEN] - _window_mean(dense[:, [_LOG_LEN]], 3)[:, 0],
+            np.sign(offset) * np.log1p(np.abs(offset)),
+            holds_title,
+            np.log1p(np.clip(_echoes(norms, counts), 0, None)),
         ]
     ).astype(np.float32)
     parts.append(page)

@@ -18,7 +18,7 @@ from sklearn.feature_extraction.text import HashingVectorizer
 
 from .lexicon import CHROME_WORDS, CITIES, LINK_WORDS, META_WORDS, NAV_WORDS, PROVINCES, SPAM_WORDS
 
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
 """Bumped whenever the features change; a saved model with another version is refused."""
 
 NGRAM_FEATURES = 2**18
@@ -54,6 +54,9 @@ _CREDIT = re.compile(r"(?:来源|來源|作者|记者|記者|编辑|編輯|责�
 _BREADCRUMB = re.compile(r"\s(?:>|>>|›|»|→|/|〉|＞)\s|(?:>|>>|›|»|→)")
 _SEPARATOR = re.compile(r"\s*[|｜]\s*")
 _TOKEN_SPLIT = re.compile(r"[\s|｜/·•]+")
+_PLACE = re.compile(r"^\p{Han}{1,6}(?:[县市区旗州盟省]|自治州|自治县|自治区|新区|特区|地区|縣|區)$")
+_MD_URL = re.compile(r"\]\([^)]*\)")
+_TOKEN_TRIM = "[]()*•·-□■>#【】<>《》 "
 _TRAD_ONLY = re.compile(r"[們這個來時會對說國們與後關經長門開間區實當點體現還發過種麼樣從裡報導華際應動機臺灣]")
 
 
@@ -63,7 +66,7 @@ def _share(pattern: re.Pattern, text: str, n: int) -> float:
 
 def _lexicon_hits(tokens: Sequence[str], text: str) -> tuple[float, float, float, float, float, float, float]:
     n_tokens = max(len(tokens), 1)
-    region = sum(1 for t in tokens if t in PROVINCES or t in CITIES)
+    region = sum(1 for t in tokens if t in PROVINCES or t in CITIES or _PLACE.match(t))
     nav = sum(1 for t in tokens if t in NAV_WORDS)
     link = sum(1 for w in LINK_WORDS if w in text)
     chrome = sum(1 for w in CHROME_WORDS if w in text)
@@ -132,7 +135,9 @@ def dense_features(raw: str, norm: str) -> list[float]:
     text = norm[:MAX_NGRAM_CHARS]
     m = max(len(text), 1)
     han = _share(_HAN, text, m)
-    tokens = [t for t in _TOKEN_SPLIT.split(text) if t]
+    bare = _MD_URL.sub("]", text)
+    tokens = [t.strip(_TOKEN_TRIM) for t in _TOKEN_SPLIT.split(bare)]
+    tokens = [t for t in tokens if t]
     n_tokens = len(tokens)
     token_lens = [len(t) for t in tokens] or [0]
     md_links = _MD_LINK.findall(text)
@@ -170,7 +175,7 @@ def dense_features(raw: str, norm: str) -> list[float]:
         math.log1p(n_tokens),
         math.log1p(sum(token_lens) / max(n_tokens, 1)),
         sum(1 for x in token_lens if x <= 4) / max(n_tokens, 1),
-        *_lexicon_hits(tokens, text),
+        *_lexicon_hits(tokens, bare),
         _share(_TRAD_ONLY, text, m) * 10,
         1.0 if 6 <= n <= 40 and not terminal_end and han > 0.5 else 0.0,
         1.0 if text.isascii() else 0.0,
@@ -181,7 +186,7 @@ def dense_features(raw: str, norm: str) -> list[float]:
 
 def ngram_text(norm: str) -> str:
     """The string whose character n-grams are hashed: digits folded, length capped, ends marked."""
-    return "\x02" + _DIGIT.sub("0", norm[:MAX_NGRAM_CHARS]) + "\x03"
+    return "\x02" + _DIGIT.sub("0", _MD_URL.sub("]", norm[:MAX_NGRAM_CHARS])) + "\x03"
 
 
 def make_hasher() -> HashingVectorizer:

@@ -11,6 +11,7 @@ fitted on out-of-fold pass-two predictions, makes the confidences honest.
 from __future__ import annotations
 
 import logging
+from fnmatch import fnmatch
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -28,6 +29,15 @@ from .labels import LABELS
 from .page import Line, is_blank, normalise
 
 logger = logging.getLogger(__name__)
+
+CHUNK_LINES = 20000
+"""Pages longer than this many lines are labelled chunk by chunk."""
+
+CHUNK_MARGIN = 200
+"""Lines of context on each side of a chunk (wider than any context window)."""
+
+MIN_CALIBRATION_LINES = 500
+"""Fewer hand-labelled lines than this and the temperature is fitted on all pages."""
 
 _LABEL_INDEX = {label: i for i, label in enumerate(LABELS)}
 
@@ -99,6 +109,7 @@ class LineClassifier:
         max_leaf_nodes: int = 31,
         l2_regularization: float = 1.0,
         calibrate: bool = True,
+        calibration_exclude: str = "gen_*",
         random_state: int = 0,
     ) -> None:
         self.alpha = alpha
@@ -108,6 +119,7 @@ class LineClassifier:
         self.max_leaf_nodes = max_leaf_nodes
         self.l2_regularization = l2_regularization
         self.calibrate = calibrate
+        self.calibration_exclude = calibration_exclude
         self.random_state = random_state
 
     # -- pass one -------------------------------------------------------------
@@ -167,7 +179,13 @@ class LineClassifier:
             logger.info("pass two, fold %d/3", k + 1)
             oof2[te] = self._full_probs(self._new_second().fit(x2[tr], y[tr]), x2[te])
         self.second_ = self._new_second().fit(x2, y)
-        self.temperature_ = _fit_temperature(oof2, y) if self.calibrate else 1.0
+        # Composed pages share components across folds, so their out-of-fold errors are
+        # optimistic; the temperature is fitted on the other (hand-labelled) pages if any.
+        real = np.concatenate(
+            [np.full(len(yk), not fnmatch(p.name, self.calibration_exclude)) for p, yk in zip(pages, ys)]
+        )
+        calib = real if real.sum() >= MIN_CALIBRATION_LINES else np.ones_like(real)
+        self.temperature_ = _fit_temperature(oof2[calib], y[calib]) if self.calibrate else 1.0
         self.oof_probs_ = _softmax(np.log(np.clip(oof2, 1e-12, 1.0)) / self.temperature_)
         self.oof_true_ = y
         return self
@@ -184,7 +202,25 @@ class LineClassifier:
 
     # -- prediction -----------------------------------------------------------
     def predict_proba_page(self, lines: Sequence[Line]) -> tuple[np.ndarray, np.ndarray]:
-        """Row indices of the non-blank lines and their calibrated label probabilities."""
+        """Row indices of the non-blank lines and their calibrated label probabilities.
+
+        Very long pages are labelled in overlapping chunks of lines, so memory stays
+        bounded by the chunk, not the page; each chunk sees its neighbours' context.
+        """
+        if len(lines) <= CHUNK_LINES + 2 * CHUNK_MARGIN:
+            return self._predict_chunk(lines)
+        rows_out, probs_out = [], []
+        for start in range(0, len(lines), CHUNK_LINES):
+            lo = max(0, start - CHUNK_MARGIN)
+            hi = min(len(lines), start + CHUNK_LINES + CHUNK_MARGIN)
+            rows, probs = self._predict_chunk(lines[lo:hi])
+            rows = rows + lo
+            keep = (rows >= start) & (rows < start + CHUNK_LINES)
+            rows_out.append(rows[keep])
+            probs_out.append(probs[keep])
+        return np.concatenate(rows_out), np.vstack(probs_out)
+
+    def _predict_chunk(self, lines: Sequence[Line]) -> tuple[np.ndarray, np.ndarray]:
         data = prepare(lines)
         if len(data.rows) == 0:
             return data.rows, np.zeros((0, len(LABELS)))
