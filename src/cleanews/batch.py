@@ -8,21 +8,30 @@ One bad file never stops a batch: it becomes a failed :class:`Outcome` with a re
 from __future__ import annotations
 
 import fnmatch
+import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from threadpoolctl import threadpool_limits
+
 from .clean import CleanOptions, label_page
 from .decode import NotTextError
-from .store import Model, load_model
-from .writers import EXTENSIONS, atomic_output, write_result
+from .store import Model
+from .writers import EXTENSIONS, atomic_output, stdout_output, write_result
 
 STDIN = "-"
 IN_FLIGHT_PER_WORKER = 4
 """Tasks queued per worker: enough to keep workers busy, few enough to keep memory flat."""
+
+THREADS_PER_WORKER = 1
+"""Native threads (OpenMP, BLAS) per worker. The parallelism is across pages; threads inside
+each worker would only fight for the same cores (and on a busy machine, a page that takes
+0.05 s on one thread can take seconds on several)."""
 
 
 class PlanError(ValueError):
@@ -31,10 +40,15 @@ class PlanError(ValueError):
 
 @dataclass(frozen=True)
 class Job:
-    """One page to clean: where it comes from and where its result goes (None: stdout)."""
+    """One page to clean: where it comes from and where its result goes (None: stdout).
+
+    A job with an ``error`` was found unusable while planning (an unreadable folder, an
+    output name already taken); it is reported as a failure without being run.
+    """
 
     source: str  # a path, or "-" for standard input
     output: Path | None
+    error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -72,58 +86,124 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _walk(root: Path, pattern: str) -> Iterator[Path]:
-    for dirpath, dirnames, filenames in os.walk(root):
+def is_batch(paths: Iterable[str]) -> bool:
+    """Several inputs, or a folder: outputs go to a folder and the run gets a summary."""
+    paths = list(paths)
+    return len(paths) > 1 or any(p != STDIN and Path(p).is_dir() for p in paths)
+
+
+def _walk(root: Path, pattern: str) -> Iterator[tuple[Path, str | None]]:
+    """Files under ``root`` whose names match, in sorted order, lazily; and folders that
+    cannot be read, with the reason (so that no page goes missing without a word)."""
+    errors: list[OSError] = []
+    for dirpath, dirnames, filenames in os.walk(root, onerror=errors.append):
+        yield from _walk_errors(errors)
         dirnames.sort()
         for name in sorted(filenames):
             if fnmatch.fnmatch(name, pattern):
-                yield Path(dirpath) / name
+                yield Path(dirpath) / name, None
+    yield from _walk_errors(errors)
 
 
-def _mirror(path: Path, arg: Path) -> Path:
-    """The part of an input path mirrored under the output folder."""
+def _walk_errors(errors: list[OSError]) -> Iterator[tuple[Path, str | None]]:
+    while errors:
+        exc = errors.pop(0)
+        yield Path(exc.filename or "?"), f"cannot read this folder ({exc.strerror or exc}); its pages were skipped"
+
+
+def _mirror(arg: Path) -> Path:
+    """Where an input argument goes under the output folder.
+
+    A relative input is mirrored as given (``crawl`` -> ``OUT/crawl``, ``a/b.txt`` ->
+    ``OUT/a/b.txt``); an absolute one, or one that climbs with ``..``, by its last part
+    (``/data/crawl`` -> ``OUT/crawl``). The pages of a folder keep their path inside it.
+    """
     if not arg.is_absolute() and ".." not in arg.parts:
-        return path
-    base = arg.parent if arg.is_dir() else arg.parent
-    try:
-        return path.resolve().relative_to(base.resolve())
-    except ValueError:
-        return Path(path.name)
+        return arg
+    return Path(Path(os.path.abspath(arg)).name)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """True when ``path`` is ``folder`` or lies under it (both resolved)."""
+    return path == folder or folder in path.parents
+
+
+def _check_outputs(paths: list[str], out: Path, ext: str) -> None:
+    """Refuse, before any work, a batch that would write over or among its inputs, or
+    write two different inputs to the same place."""
+    o = out.resolve()
+    entries: list[tuple[str, bool, Path, Path]] = []  # (argument, is a folder, input, output root), resolved
+    for p in paths:
+        arg = Path(p)
+        is_dir = arg.is_dir()
+        if is_dir and _inside(o, arg.resolve()):
+            raise PlanError(f"the output folder {out} lies inside the input folder {p}; choose one outside it")
+        root = out / (_mirror(arg) if is_dir else _mirror(arg).with_suffix(ext))
+        entries.append((p, is_dir, arg.resolve(), root.resolve()))
+    for p, p_dir, psrc, proot in entries:
+        for q, q_dir, qsrc, qroot in entries:
+            if (p_dir and _inside(qroot, psrc)) or (not p_dir and qroot == psrc):
+                where = "inside the input folder" if p_dir else "over the input"
+                raise PlanError(f"the output of {q} would be written {where} {p}; choose another output folder")
+            if p == q or not _inside(qroot, proot):
+                continue
+            if p_dir and _inside(qsrc, psrc):  # q is given twice (as itself and inside p): same pages, same place
+                rel = qsrc.relative_to(psrc)
+                if proot / (rel if q_dir else rel.with_suffix(ext)) == qroot:
+                    continue
+            raise PlanError(f"{p} and {q} would both be written to {qroot}; clean them into separate output folders")
 
 
 def plan(paths: Iterable[str], out: Path | None, fmt: str, pattern: str = "*.txt") -> Iterator[Job]:
-    """Jobs for the given inputs. Raises :class:`PlanError` before any work when unsafe."""
+    """Jobs for the given inputs, lazily. Raises :class:`PlanError` before the first job
+    when the request is unsafe or impossible (then nothing has been written)."""
     paths = list(paths)
-    many = len(paths) > 1 or any(p != STDIN and Path(p).is_dir() for p in paths)
-    if paths.count(STDIN) > 1:
-        raise PlanError("standard input ('-') can be read only once")
+    many = is_batch(paths)
+    ext = EXTENSIONS[fmt]
+    if STDIN in paths:
+        if len(paths) > 1:
+            raise PlanError("standard input ('-') must be the only input; clean files and folders in another run")
+        if out is not None and out.is_dir():
+            raise PlanError(f"{out} is a folder, and standard input has no file name; give -o a file name")
+        yield Job(STDIN, out)
+        return
     if many and out is None:
         raise PlanError("several inputs or a folder need an output folder: add -o DIR")
-    if many and out is not None and out.exists() and not out.is_dir():
+    if not many:
+        arg = Path(paths[0])
+        target = out
+        if out is not None and out.is_dir():
+            target = out / arg.with_suffix(ext).name
+        if target is not None and arg.exists() and target.resolve() == arg.resolve():
+            raise PlanError(f"writing to {target} would overwrite the input; choose another output")
+        yield Job(paths[0], target)
+        return
+    assert out is not None
+    if out.exists() and not out.is_dir():
         raise PlanError(f"{out} is a file; with several inputs or a folder, -o must name a folder")
+    _check_outputs(paths, out, ext)
     for p in paths:
-        if p != STDIN and Path(p).is_dir() and out is not None:
-            root, o = Path(p).resolve(), out.resolve()
-            if o == root or root in o.parents:
-                raise PlanError(f"the output folder {out} lies inside the input folder {p}; choose one outside it")
-    ext = EXTENSIONS[fmt]
-    for p in paths:
-        if p == STDIN:
-            yield Job(STDIN, None if out is None or many else out)
-            continue
         arg = Path(p)
-        if arg.is_dir():
-            for f in _walk(arg, pattern):
-                yield Job(str(f), out / _mirror(f, arg).with_suffix(ext) if out else None)
-        elif not many:
-            target = out
-            if out is not None and out.is_dir():
-                target = out / arg.with_suffix(ext).name
-            if target is not None and arg.exists() and target.resolve() == arg.resolve():
-                raise PlanError(f"writing to {target} would overwrite the input; choose another output")
-            yield Job(p, target)
-        else:
-            yield Job(p, out / _mirror(arg, arg).with_suffix(ext) if out else None)
+        if not arg.is_dir():
+            yield Job(p, out / _mirror(arg).with_suffix(ext))
+            continue
+        # Pages of one folder come together, so clashing names (a.htm and a.txt -> a.txt)
+        # are caught by remembering one folder's output names at a time.
+        folder: Path | None = None
+        taken: dict[Path, str] = {}
+        root = out / _mirror(arg)
+        for f, error in _walk(arg, pattern):
+            if error is not None:
+                yield Job(str(f), None, error)
+                continue
+            target = root / f.relative_to(arg).with_suffix(ext)
+            if target.parent != folder:
+                folder, taken = target.parent, {}
+            first = taken.setdefault(target, str(f))
+            if first != str(f):
+                yield Job(str(f), target, f"skipped: {first} is written to {target} already; rename one of them")
+                continue
+            yield Job(str(f), target)
 
 
 def _read(source: str) -> bytes:
@@ -133,7 +213,13 @@ def _read(source: str) -> bytes:
 
 
 def run_job(job: Job, model: Model, options: CleanOptions, fmt: str) -> Outcome:
-    """Clean one page and write its result; failures become an Outcome with a reason."""
+    """Clean one page and write its result; failures become an Outcome with a reason.
+
+    Only a broken pipe on standard output (the reader went away) is raised: there is
+    nobody left to write to, so the caller should stop quietly.
+    """
+    if job.error is not None:
+        return Outcome(job.source, False, job.error)
     try:
         data = _read(job.source)
     except IsADirectoryError:
@@ -148,17 +234,25 @@ def run_job(job: Job, model: Model, options: CleanOptions, fmt: str) -> Outcome:
         result = label_page(data, model, options)
     except NotTextError as exc:
         return Outcome(job.source, False, str(exc))
-    try:
-        if job.output is None:
-            write_result(result, fmt, sys.stdout)
-            sys.stdout.flush()
-        else:
-            if Path(job.source).exists() and job.output.resolve() == Path(job.source).resolve():
-                return Outcome(job.source, False, "its output would overwrite it; skipped")
+    except Exception as exc:  # one page must not stop the batch, whatever went wrong with it
+        return Outcome(job.source, False, f"cannot be labelled ({type(exc).__name__}: {exc})")
+    del data
+    if job.output is None:
+        try:
+            with stdout_output() as fh:
+                write_result(result, fmt, fh)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            return Outcome(job.source, False, f"cannot write to standard output ({exc.strerror or exc})")
+    else:
+        if Path(job.source).exists() and job.output.resolve() == Path(job.source).resolve():
+            return Outcome(job.source, False, "its output would overwrite it; skipped")
+        try:
             with atomic_output(job.output) as fh:
                 write_result(result, fmt, fh)
-    except OSError as exc:
-        return Outcome(job.source, False, f"cannot write {job.output} ({exc.strerror or exc})")
+        except OSError as exc:
+            return Outcome(job.source, False, f"cannot write {job.output} ({exc.strerror or exc})")
     kept = sum(1 for line in result.lines if line.kept)
     return Outcome(job.source, True, None, sum(1 for line in result.lines if not line.blank), kept)
 
@@ -166,9 +260,11 @@ def run_job(job: Job, model: Model, options: CleanOptions, fmt: str) -> Outcome:
 _worker_model: Model | None = None
 
 
-def _init_worker(model_path: str | None) -> None:
+def _init_worker(model: Model) -> None:
+    # A model loaded from a file arrives as its path (see Model.__reduce__): loaded once here.
     global _worker_model
-    _worker_model = load_model(model_path)
+    threadpool_limits(THREADS_PER_WORKER)
+    _worker_model = model
 
 
 def _worker_run(job: Job, options: CleanOptions, fmt: str) -> Outcome:
@@ -184,7 +280,11 @@ def run(
     workers: int = 1,
     on_done: Callable[[Outcome], None] | None = None,
 ) -> Summary:
-    """Run jobs in-process (workers=1) or in worker processes, each loading the model once."""
+    """Run jobs in-process (workers=1) or in worker processes, each loading the model once.
+
+    At most ``IN_FLIGHT_PER_WORKER`` jobs per worker wait at a time, so a folder of a
+    million pages costs no more memory than a folder of ten.
+    """
     summary = Summary()
 
     def done(o: Outcome) -> None:
@@ -193,18 +293,31 @@ def run(
             on_done(o)
 
     if workers <= 1:
-        for job in jobs:
-            done(run_job(job, model, options, fmt))
+        with threadpool_limits(THREADS_PER_WORKER):
+            for job in jobs:
+                done(run_job(job, model, options, fmt))
         return summary
-    path = str(model.path) if model.path else None
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(path,)) as pool:
-        pending: set[Future[Outcome]] = set()
+
+    def collect(f: Future[Outcome], source: str) -> None:
+        try:
+            done(f.result())
+        except Exception as exc:  # a worker died (killed, out of memory): name the page, go on
+            done(Outcome(source, False, f"its worker process failed ({type(exc).__name__}: {exc})"))
+
+    # Workers are spawned, not forked: a fork of a process that has already run the model's
+    # OpenMP code (scikit-learn's trees) can hang forever in the child.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, context, initializer=_init_worker, initargs=(model,)) as pool:
+        pending: dict[Future[Outcome], str] = {}
         for job in jobs:
             if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for f in finished:
-                    done(f.result())
-            pending.add(pool.submit(_worker_run, job, options, fmt))
-        for f in pending:
-            done(f.result())
+                    collect(f, pending.pop(f))
+            try:
+                pending[pool.submit(_worker_run, job, options, fmt)] = job.source
+            except BrokenProcessPool as exc:
+                done(Outcome(job.source, False, f"the worker processes stopped ({exc})"))
+        for f in list(pending):
+            collect(f, pending.pop(f))
     return summary

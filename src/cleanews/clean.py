@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .decode import decode_bytes
 from .labels import DEFAULT_KEEP, LABELS
-from .page import split_lines
+from .page import Line, split_lines
 from .store import Model, load_model
 
 _default_model: Model | None = None
@@ -86,14 +86,19 @@ class PageResult:
 
     @property
     def text(self) -> str:
-        """The kept lines, unchanged, with a blank line where the page had one between them."""
+        """The kept lines, unchanged, with a blank line where the page had one between them.
+
+        Every line ends as in the page; a last line without an end gets the page's own
+        line end (``\\r\\n`` in a CRLF page), so the text always ends with one.
+        """
         out: list[str] = []
         gap: LabelledLine | None = None
+        newline = next((line.end for line in self.lines if line.end), "\n")
         for line in self.lines:
             if line.kept:
                 if gap is not None and out:
-                    out.append(gap.text + (gap.end or "\n"))
-                out.append(line.text + (line.end or "\n"))
+                    out.append(gap.text + (gap.end or newline))
+                out.append(line.text + (line.end or newline))
                 gap = None
             elif line.blank and gap is None:
                 gap = line
@@ -107,19 +112,33 @@ def _decode(page: str | bytes) -> tuple[str, str, bool]:
     return page, "str", False
 
 
+def _predict(model: Model, lines: list[Line]) -> tuple[list[str | None], list[float | None]]:
+    """Label and confidence of every line (None for blank lines).
+
+    The classifier labels very long pages in chunks of lines (see
+    ``LineClassifier.predict_proba_page``), so memory stays bounded on a 200 MB page.
+    """
+    labels: list[str | None] = [None] * len(lines)
+    confs: list[float | None] = [None] * len(lines)
+    if all(line.blank for line in lines):  # nothing to label (and nothing for the features to hash)
+        return labels, confs
+    rows, probs = model.classifier.predict_proba_page(lines)
+    if len(rows):
+        best = probs.argmax(axis=1)
+        for r, k, p in zip(rows.tolist(), best.tolist(), probs):
+            labels[r] = LABELS[k]
+            confs[r] = float(p[k])
+    return labels, confs
+
+
 def label_page(page: str | bytes, model: Model | None = None, options: CleanOptions | None = None) -> PageResult:
     """Label every line of a page (text, or bytes in any encoding) with a calibrated confidence."""
     options = options or CleanOptions()
     model = model or default_model()
     text, encoding, replaced = _decode(page)
     lines = split_lines(text)
-    rows, probs = model.classifier.predict_proba_page(lines)
-    labels: list[str | None] = [None] * len(lines)
-    confs: list[float | None] = [None] * len(lines)
-    best = probs.argmax(axis=1) if len(rows) else []
-    for r, k, p in zip(rows.tolist(), list(best), probs):
-        labels[r] = LABELS[int(k)]
-        confs[r] = float(p[int(k)])
+    del text
+    labels, confs = _predict(model, lines)
     out = tuple(
         LabelledLine(
             line.number,

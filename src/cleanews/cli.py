@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -16,7 +17,7 @@ from typing import Annotated
 import typer
 
 from . import __version__
-from .batch import STDIN, Outcome, PlanError, default_jobs, plan, run
+from .batch import STDIN, Outcome, PlanError, default_jobs, is_batch, plan, run
 from .clean import CleanOptions
 from .evaluate import format_scores
 from .labelled import LabelledFormatError
@@ -29,10 +30,18 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_MODEL = 3
 
+EXIT_CODES = (
+    "\b\nExit codes: 0 success; 1 one or more inputs failed (each is named on standard error,\n"
+    "the rest is still written); 2 bad usage (an unknown option or label, an output that\n"
+    "would overwrite an input); 3 the model cannot be loaded."
+)
+
 app = typer.Typer(
     name="cleanews",
     help="Separate the article from menus, link walls, footers and spam in scraped Chinese news pages.\n\n"
-    "Exit codes: 0 success; 1 some inputs failed; 2 bad usage; 3 the model cannot be used.",
+    "\b\nExample:\n  cleanews clean page.txt                # the article, to standard output\n"
+    "  cleanews clean crawl/ -o cleaned/      # a folder, mirrored under cleaned/\n\n"
+    "Run 'cleanews COMMAND --help' for each command's options and examples.\n\n" + EXIT_CODES,
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
@@ -71,24 +80,39 @@ def main(
         logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s", stream=sys.stderr)
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES)
 def clean(
-    paths: Annotated[list[str], typer.Argument(help="Page files, folders (searched recursively), or - for stdin.")],
+    paths: Annotated[
+        list[str], typer.Argument(metavar="PATH", help="Page files, folders (searched recursively), or - for stdin.")
+    ],
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Output file, or folder for several inputs.")
+        Path | None, typer.Option("--output", "-o", help="Output file, or folder for several inputs or a folder.")
     ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text, jsonl (every line's decision) or tsv.")] = "text",
     keep: Annotated[str, typer.Option("--keep", "-k", help="Labels to keep, comma-separated.")] = "body,title",
     min_confidence: Annotated[
-        float, typer.Option("--min-confidence", help="Drop kept lines below this confidence.")
+        float, typer.Option("--min-confidence", min=0.0, max=1.0, help="Drop kept lines below this confidence.")
     ] = 0.0,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (default: the machine's cores).")] = 0,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0: one per core this process may use).")
+    ] = 0,
     glob: Annotated[str, typer.Option("--glob", help="Which files to take from folders.")] = "*.txt",
     model: ModelOpt = None,
 ) -> None:
-    """Clean pages: keep the article, drop the rest.
+    """Clean pages: keep the article (body and title lines), drop menus, link walls, footers and spam.
 
-    Example: cleanews clean page.txt  |  cleanews clean crawl/ -o cleaned/ --format jsonl
+    One input and no -o: the result goes to standard output. Several inputs or a folder
+    need -o DIR, under which the input tree is mirrored, with the format's extension
+    (.txt, .jsonl or .tsv). Outputs are written atomically and never over an input.
+
+    \b
+    Examples:
+      cleanews clean page.txt                         # the article, to standard output
+      cat page.txt | cleanews clean -                 # from standard input
+      cleanews clean crawl/ -o cleaned/ --jobs 4      # crawl/a/b.txt -> cleaned/crawl/a/b.txt
+      cleanews clean page.txt --format jsonl          # every line: label, confidence, kept
+      cleanews clean page.txt --format tsv > p.tsv    # correct the labels, then cleanews train
+      cleanews clean page.txt --keep body,title,meta --min-confidence 0.6
     """
     if fmt not in FORMATS:
         raise _fail(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}", EXIT_USAGE)
@@ -99,15 +123,28 @@ def clean(
     except (ValueError, PlanError) as exc:
         raise _fail(str(exc), EXIT_USAGE) from None
     loaded = _load(model)
-    batch = len(paths) > 1 or any(p != STDIN and Path(p).is_dir() for p in paths)
+    batch = is_batch(paths)
     workers = (jobs or default_jobs()) if batch else 1
     progress = Progress(enabled=batch and sys.stderr.isatty())
-    summary = run(itertools.chain([first] if first else [], planned), loaded, options, fmt, workers, progress.done)
+    try:
+        summary = run(itertools.chain([first] if first else [], planned), loaded, options, fmt, workers, progress.done)
+    except BrokenPipeError:
+        _silence_stdout()  # the reader went away (cleanews ... | head): stop quietly, like other tools
+        raise typer.Exit(code=EXIT_FAILED) from None
     progress.close()
     if batch or summary.failed:
         typer.echo(summary.line(), err=True)
     if summary.failed:
         raise typer.Exit(code=EXIT_FAILED)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that flushing it at exit does not complain again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # a stdout without a file descriptor
+        pass
 
 
 class Progress:
@@ -122,7 +159,8 @@ class Progress:
         if not outcome.ok:
             if self.enabled:
                 sys.stderr.write("\r\x1b[K")
-            typer.echo(f"cleanews: {outcome.source}: {outcome.error}", err=True)
+            name = "standard input" if outcome.source == STDIN else outcome.source
+            typer.echo(f"cleanews: {name}: {outcome.error}", err=True)
         if self.enabled:
             sys.stderr.write(f"\rcleaned {self.count} files")
             sys.stderr.flush()
@@ -132,37 +170,55 @@ class Progress:
             sys.stderr.write("\n")
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES)
 def train(
-    paths: Annotated[list[Path], typer.Argument(help="Folders or files of labelled pages (*.tsv, see LABELS.md).")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(exists=True, metavar="PAGES", help="Folders or files of labelled pages (*.tsv, see LABELS.md)."),
+    ],
     output: Annotated[
         Path, typer.Option("--output", "-o", help="Where to save the model (.joblib; a .json card goes beside it).")
     ],
-    folds: Annotated[int, typer.Option(help="Cross-validation folds, grouped by page.")] = 5,
+    folds: Annotated[int, typer.Option(min=2, help="Cross-validation folds, grouped by page.")] = 5,
     seed: Annotated[int, typer.Option(help="Random seed (training is deterministic for a seed).")] = 0,
 ) -> None:
     """Train a model on labelled pages and save it with its model card.
 
-    Example: cleanews train training_data -o models/cleanews.joblib
+    Labelled pages are the format of LABELS.md (label, a tab, the line as it was), as
+    'cleanews clean --format tsv' writes them. Every label needs examples.
+
+    \b
+    Examples:
+      cleanews train training_data -o models/cleanews.joblib
+      cleanews train training_data mine/ -o my-model.joblib --folds 3
     """
     try:
         model = train_model(paths, TrainOptions(folds=folds, random_state=seed))
     except (LabelledFormatError, FileNotFoundError, ValueError) as exc:
         raise _fail(str(exc), EXIT_USAGE) from None
-    save_model(model, output)
+    try:
+        save_model(model, output)
+    except OSError as exc:
+        raise _fail(f"cannot write {output} ({exc.strerror or exc})", EXIT_FAILED) from None
     cv = model.card["cross_validated"]
     typer.echo(f"saved {output} (cross-validated macro-F1 {cv['macro_f1']:.3f}, ECE {cv['ece']:.3f})")
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES)
 def evaluate(
-    paths: Annotated[list[Path], typer.Argument(help="Folders or files of labelled pages to score against.")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(exists=True, metavar="PAGES", help="Folders or files of labelled pages to score against."),
+    ],
     model: ModelOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
 ) -> None:
     """Score a model on labelled pages: per-label F1, body-character F1, calibration, spam kept.
 
-    Example: cleanews evaluate my_labelled_pages/ --json
+    \b
+    Examples:
+      cleanews evaluate held-out/                               # the shipped model
+      cleanews evaluate held-out/ --model my-model.joblib --json
     """
     loaded = _load(model)
     try:
@@ -172,11 +228,14 @@ def evaluate(
     typer.echo(json.dumps(scores.as_dict(), indent=1) if as_json else format_scores(scores))
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES)
 def info(model: ModelOpt = None) -> None:
     """Show the model card: labels, versions, training data and cross-validated scores.
 
-    Example: cleanews info --model models/cleanews.joblib
+    \b
+    Examples:
+      cleanews info                              # the shipped model
+      cleanews info --model my-model.joblib
     """
     loaded = _load(model)
     typer.echo(f"model: {loaded.path}")

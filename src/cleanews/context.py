@@ -118,7 +118,10 @@ def context_features(
     offset = pos - title_at
     title_text = norms[title_at]
     holds_title = np.array(
-        [1.0 if len(title_text) >= ECHO_MIN and i != title_at and title_text in s else 0.0 for i, s in enumerate(norms)],
+        [
+            1.0 if len(title_text) >= ECHO_MIN and i != title_at and title_text in s else 0.0
+            for i, s in enumerate(norms)
+        ],
         dtype=np.float32,
     )
     page = np.column_stack(

@@ -95,8 +95,8 @@ def score_lines(
         fp = sum(conf[o][label] for o in conf if o != label)
         fn = sum(v for k, v in conf[label].items() if k != label)
         if tp + fp + fn:
-            p, r, f = _prf(tp, fp, fn)
-            per_label[label] = {"p": p, "r": r, "f1": f, "support": tp + fn}
+            precision, recall, f1 = _prf(tp, fp, fn)
+            per_label[label] = {"p": precision, "r": recall, "f1": f1, "support": tp + fn}
     present = [label for label, v in per_label.items() if v["support"]]
     n_conf = sum(b[0] for b in bins)
     ece = sum(abs(b[1] - b[2]) for b in bins if b[0]) / n_conf if n_conf else None

@@ -205,6 +205,10 @@ def line_features(
     raws: Sequence[str], norms: Sequence[str], hasher: HashingVectorizer
 ) -> tuple[np.ndarray, sparse.csr_matrix]:
     """Dense and hashed features for the lines of one page, each distinct line computed once."""
+    if not raws:
+        return np.zeros((0, len(DENSE_NAMES)), dtype=np.float32), sparse.csr_matrix(
+            (0, NGRAM_FEATURES), dtype=np.float32
+        )
     index: dict[str, int] = {}
     order: list[int] = []
     uniq_raw: list[str] = []

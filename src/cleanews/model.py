@@ -11,9 +11,9 @@ fitted on out-of-fold pass-two predictions, makes the confidences honest.
 from __future__ import annotations
 
 import logging
-from fnmatch import fnmatch
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fnmatch import fnmatch
 
 import numpy as np
 from scipy import sparse
@@ -59,7 +59,7 @@ def prepare(lines: Sequence[Line]) -> PageData:
     hasher = make_hasher()
     blank = np.array([is_blank(line.text) for line in lines], dtype=bool)
     rows = np.flatnonzero(~blank)
-    raws = [lines[i].text for i in rows]
+    raws = [lines[int(i)].text for i in rows]
     norms = [normalise(t) for t in raws]
     dense, grams = line_features(raws, norms, hasher)
     prev_blank = np.array([i == 0 or blank[i - 1] for i in rows], dtype=bool)

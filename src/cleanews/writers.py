@@ -6,11 +6,14 @@ so an interrupted run never leaves half a file where a finished one should be.
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import sys
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from functools import cache
 from pathlib import Path
 from typing import IO
 
@@ -52,15 +55,50 @@ def write_result(result: PageResult, fmt: str, out: IO[str]) -> None:
         out.write(chunk)
 
 
+@cache
+def _file_mode() -> int:
+    """The mode a newly created file gets here (0o666 less the umask); mkstemp's is 0o600."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 @contextmanager
 def atomic_output(path: Path) -> Iterator[IO[str]]:
-    """Open a temporary file beside ``path``; rename it over ``path`` only on success."""
+    """Open a temporary file beside ``path`` (UTF-8, line ends untouched); rename it over
+    ``path`` only when the writing finished. On any error, or an interrupt, the temporary
+    file is removed and ``path`` is left as it was."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             yield fh
+        os.chmod(tmp, _file_mode())  # outputs are ordinary files, not private ones
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def stdout_output() -> Iterator[IO[str]]:
+    """Standard output as UTF-8 with line ends untouched, whatever the locale or platform says.
+
+    Writes go to the byte stream under ``sys.stdout`` when there is one, so a CRLF page
+    comes out byte for byte and a non-UTF-8 locale cannot break the output.
+    """
+    stream = sys.stdout
+    buffer = getattr(stream, "buffer", None)
+    stream.flush()
+    if buffer is None:  # a replaced stdout without bytes underneath: write text to it
+        yield stream
+        stream.flush()
+        return
+    wrapper = io.TextIOWrapper(buffer, encoding="utf-8", newline="", write_through=True)
+    try:
+        yield wrapper
+        wrapper.flush()
+        buffer.flush()
+    finally:
+        with suppress(OSError, ValueError):
+            wrapper.detach()  # never close the real stdout
