@@ -8,11 +8,12 @@ the verbs keep short signatures.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from .decode import decode_bytes
 from .labels import DEFAULT_KEEP, LABELS
+from .model import decide
 from .page import Line, split_lines
 from .store import Model, load_model
 
@@ -112,7 +113,7 @@ def _decode(page: str | bytes) -> tuple[str, str, bool]:
     return page, "str", False
 
 
-def _predict(model: Model, lines: list[Line]) -> tuple[list[str | None], list[float | None]]:
+def predict_lines(model: Model, lines: Sequence[Line]) -> tuple[list[str | None], list[float | None]]:
     """Label and confidence of every line (None for blank lines).
 
     The classifier labels very long pages in chunks of lines (see
@@ -124,7 +125,7 @@ def _predict(model: Model, lines: list[Line]) -> tuple[list[str | None], list[fl
         return labels, confs
     rows, probs = model.classifier.predict_proba_page(lines)
     if len(rows):
-        best = probs.argmax(axis=1)
+        best = decide(probs)
         for r, k, p in zip(rows.tolist(), best.tolist(), probs):
             labels[r] = LABELS[k]
             confs[r] = float(p[k])
@@ -138,7 +139,7 @@ def label_page(page: str | bytes, model: Model | None = None, options: CleanOpti
     text, encoding, replaced = _decode(page)
     lines = split_lines(text)
     del text
-    labels, confs = _predict(model, lines)
+    labels, confs = predict_lines(model, lines)
     out = tuple(
         LabelledLine(
             line.number,

@@ -12,10 +12,11 @@ from typing import Any
 
 import numpy as np
 
+from .clean import predict_lines
 from .evaluate import Scores, score_lines
 from .labelled import LabelledPage, find_labelled, read_labelled
 from .labels import LABELS
-from .model import LineClassifier
+from .model import LineClassifier, decide
 from .store import Model
 
 logger = logging.getLogger(__name__)
@@ -50,6 +51,27 @@ def data_hash(pages: Sequence[LabelledPage]) -> str:
     return h.hexdigest()
 
 
+def held_out_split(
+    pages: Sequence[LabelledPage], fraction: float = 0.2
+) -> tuple[list[LabelledPage], list[LabelledPage]]:
+    """Split pages into (train, test) by a hash of each page's name, in their given order.
+
+    A page is held out when ``int(sha1(name)) % 10000 < fraction * 10000``: the split
+    depends on the name alone, so it is the same on every machine and run, and a page
+    stays on its side when others are added. ``benchmarks/quality.py`` and the quality
+    gate test use it so that both score a model that never saw the test pages.
+    """
+    if not 0.0 <= fraction <= 1.0:
+        raise ValueError(f"fraction must be between 0 and 1, not {fraction}")
+    cut = round(fraction * 10000)
+    train: list[LabelledPage] = []
+    test: list[LabelledPage] = []
+    for p in pages:
+        bucket = int(hashlib.sha1(p.name.encode("utf-8")).hexdigest(), 16) % 10000
+        (test if bucket < cut else train).append(p)
+    return train, test
+
+
 def train_model(paths: Iterable[str | Path], options: TrainOptions | None = None) -> Model:
     """Fit a classifier on labelled pages; its card carries cross-validated scores."""
     options = options or TrainOptions()
@@ -69,7 +91,7 @@ def train_model(paths: Iterable[str | Path], options: TrainOptions | None = None
         random_state=options.random_state,
     ).fit(pages)
     oof = clf.oof_probs_
-    pred = oof.argmax(axis=1)
+    pred = decide(oof)
     y = clf.oof_true_
     cv = score_lines(
         [([LABELS[i] for i in y], [LABELS[i] for i in pred], oof[np.arange(len(y)), pred].tolist(), ["x"] * len(y))]
@@ -97,17 +119,7 @@ def train_model(paths: Iterable[str | Path], options: TrainOptions | None = None
 
 def predict_pages(model: Model, pages: Sequence[LabelledPage]) -> list[tuple[list[str | None], list[float | None]]]:
     """Labels and confidences for every line of labelled pages (None on blank lines)."""
-    out = []
-    for p in pages:
-        rows, probs = model.classifier.predict_proba_page(p.lines)
-        labels: list[str | None] = [None] * len(p.lines)
-        confs: list[float | None] = [None] * len(p.lines)
-        for r, pr in zip(rows.tolist(), probs):
-            k = int(pr.argmax())
-            labels[r] = LABELS[k]
-            confs[r] = float(pr[k])
-        out.append((labels, confs))
-    return out
+    return [predict_lines(model, p.lines) for p in pages]
 
 
 def evaluate_model(model: Model, paths: Iterable[str | Path]) -> Scores:
