@@ -178,6 +178,22 @@ def test_run_clean_on_ray_writes_what_the_in_process_batch_writes(cluster, model
         assert (on_ray / rel).read_bytes() == (in_process / rel).read_bytes()
 
 
+def test_cli_engine_ray_writes_what_the_local_engine_writes(cluster, model, pages, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from cleanews.cli import app
+
+    runner = CliRunner()
+    args = ["clean", str(pages), "--format", "jsonl", "--model", str(model.path)]
+    on_ray = runner.invoke(app, [*args, "-o", str(tmp_path / "ray"), "--engine", "ray", "--jobs", "2"])
+    local = runner.invoke(app, [*args, "-o", str(tmp_path / "local"), "--jobs", "1"])
+    assert on_ray.exit_code == local.exit_code == 1  # the PNG page fails on both, the rest are written
+    written = sorted(p.relative_to(tmp_path / "ray") for p in (tmp_path / "ray").rglob("*.jsonl"))
+    assert len(written) == 5
+    for rel in written:
+        assert (tmp_path / "ray" / rel).read_bytes() == (tmp_path / "local" / rel).read_bytes()
+
+
 def test_bad_model_fails_before_any_work(cluster, pages, tmp_path) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "never.jsonl"
     with pytest.raises(ModelError):

@@ -98,6 +98,10 @@ def clean(
     ] = 0,
     glob: Annotated[str, typer.Option("--glob", help="Which files to take from folders.")] = "*.txt",
     model: ModelOpt = None,
+    engine: Annotated[str, typer.Option("--engine", help="local (processes here) or ray (a Ray cluster).")] = "local",
+    address: Annotated[
+        str | None, typer.Option("--address", help="Ray cluster address (default: start a local one).")
+    ] = None,
 ) -> None:
     """Clean pages: keep the article (body and title lines), drop menus, link walls, footers and spam.
 
@@ -113,7 +117,10 @@ def clean(
       cleanews clean page.txt --format jsonl          # every line: label, confidence, kept
       cleanews clean page.txt --format tsv > p.tsv    # correct the labels, then cleanews train
       cleanews clean page.txt --keep body,title,meta --min-confidence 0.6
+      cleanews clean crawl/ -o cleaned/ --engine ray --address ray://head:10001
     """
+    if engine not in ("local", "ray"):
+        raise _fail(f"unknown engine {engine!r}; choose local or ray", EXIT_USAGE)
     if fmt not in FORMATS:
         raise _fail(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}", EXIT_USAGE)
     try:
@@ -126,8 +133,12 @@ def clean(
     batch = is_batch(paths)
     workers = (jobs or default_jobs()) if batch else 1
     progress = Progress(enabled=batch and sys.stderr.isatty())
+    jobs_iter = itertools.chain([first] if first else [], planned)
     try:
-        summary = run(itertools.chain([first] if first else [], planned), loaded, options, fmt, workers, progress.done)
+        if engine == "ray":
+            summary = _run_on_ray(jobs_iter, output, fmt, options, model, address, jobs, progress)
+        else:
+            summary = run(jobs_iter, loaded, options, fmt, workers, progress.done)
     except BrokenPipeError:
         _silence_stdout()  # the reader went away (cleanews ... | head): stop quietly, like other tools
         raise typer.Exit(code=EXIT_FAILED) from None
@@ -136,6 +147,19 @@ def clean(
         typer.echo(summary.line(), err=True)
     if summary.failed:
         raise typer.Exit(code=EXIT_FAILED)
+
+
+def _run_on_ray(jobs, output, fmt, options, model, address, n_jobs, progress):  # type: ignore[no-untyped-def]
+    from .ray_engine import RayEngineError, RayNotInstalled, run_clean_on_ray
+
+    try:
+        return run_clean_on_ray(
+            jobs, output, fmt, options, model, address, num_workers=n_jobs or None, on_done=progress.done
+        )
+    except RayNotInstalled as exc:
+        raise _fail(str(exc), EXIT_USAGE) from None
+    except RayEngineError as exc:
+        raise _fail(str(exc), EXIT_FAILED) from None
 
 
 def _silence_stdout() -> None:
