@@ -16,6 +16,7 @@ The random seed is fixed, so the output is the same on every machine.
 from __future__ import annotations
 
 import argparse
+from collections import Counter
 import random
 import re
 import sys
@@ -612,7 +613,7 @@ class Renderer:
             line = sep.join(pieces)
             if rng.random() < 0.3:
                 line = rng.choice(["", "  ", "    "]) + line
-            lab = max(set(labels), key=labels.count)
+            lab = Counter(labels).most_common(1)[0][0]  # ties: the first label met, on every run
             for part in wrap(line, self.cols) if self.name == "w3m" else [line]:
                 self.emit(lab, part)
         else:
@@ -787,7 +788,7 @@ def main() -> int:
         pages[name + ".tsv"] = render_tsv(lines, page_rng)
     existing = {p.name for p in OUT.glob("gen_*.tsv")}
     if args.check:
-        bad = sorted(n for n, t in pages.items() if not (OUT / n).exists() or (OUT / n).read_text(encoding="utf-8") != t)
+        bad = sorted(n for n, t in pages.items() if not (OUT / n).exists() or (OUT / n).read_bytes() != t.encode("utf-8"))
         bad += sorted(existing - set(pages))
         if bad:
             print(f"{len(bad)} composed pages differ from the committed ones, e.g. {bad[:3]}", file=sys.stderr)
