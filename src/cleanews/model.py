@@ -17,7 +17,6 @@ from fnmatch import fnmatch
 
 import numpy as np
 from scipy import sparse
-from scipy.optimize import minimize_scalar
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import SGDClassifier
 from sklearn.model_selection import GroupKFold
@@ -33,6 +32,10 @@ logger = logging.getLogger(__name__)
 
 CHUNK_LINES = 20000
 """Pages longer than this many lines are labelled chunk by chunk."""
+
+PREDICT_BLOCK = 1000
+"""Rows the trees walk at a time: small enough for the feature block to stay in cache
+(measured: 384 us/line in blocks of 1,000 against 1,240 us in one block of 21,658)."""
 
 CHUNK_MARGIN = 200
 """Lines of context on each side of a chunk (wider than any context window)."""
@@ -95,6 +98,8 @@ def _softmax(logits: np.ndarray) -> np.ndarray:
 
 def _fit_temperature(probs: np.ndarray, y: np.ndarray) -> float:
     """The temperature that minimises the log loss of out-of-fold probabilities."""
+    from scipy.optimize import minimize_scalar  # training only: keeps it out of start-up
+
     logp = np.log(np.clip(probs, 1e-12, 1.0))
 
     def nll(t: float) -> float:
@@ -247,5 +252,7 @@ class LineClassifier:
         p1 = self._full_probs(self.first_, self._first_input(data))
         x2 = context_features(data.dense, p1.astype(np.float32), data.norms, data.blank_before, data.blank_after)
         with _SINGLE_THREAD.limit(limits=1, user_api="openmp"):
-            p2 = self._full_probs(self.second_, x2)
+            p2 = np.vstack(
+                [self._full_probs(self.second_, x2[i : i + PREDICT_BLOCK]) for i in range(0, len(x2), PREDICT_BLOCK)]
+            )
         return data.rows, _softmax(np.log(np.clip(p2, 1e-12, 1.0)) / self.temperature_)
