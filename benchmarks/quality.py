@@ -1,0 +1,311 @@
+"""Quality of cleanews beside the tools a user would pick instead, on the same text.
+
+Two test sets:
+
+- ``../shared/corpus/dev/`` (skipped with a note when absent): the shipped model,
+  scored with ``cleanews.evaluate.score_lines`` and, on predictions written as
+  ``<name>.jsonl``, with the shared scorer ``../shared/bench/score.py`` itself;
+- the held-out split of ``training_data/`` (``cleanews.train.held_out_split``): a model
+  trained here on the other pages only (cached under /tmp, keyed by the training data
+  and the model code), since the shipped model has seen every page of training_data.
+
+Peers (jusText, trafilatura, the line rule; see ``common.py``) answer keep/drop per line;
+a kept line counts as predicted ``body``. Body-character F1 for all; the full per-label
+table, macro-F1, ECE and spam kept for cleanews.
+
+    python benchmarks/quality.py [--model PATH] [--fraction 0.2] [--retrain]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import logging
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import common
+
+import cleanews
+from cleanews.evaluate import Scores, format_scores, score_lines
+from cleanews.features import FEATURE_VERSION
+from cleanews.labelled import LabelledPage, find_labelled, read_labelled
+from cleanews.page import split_lines
+from cleanews.train import TrainOptions, data_hash, held_out_split
+
+# The files whose code decides what a trained model is: a change retrains the cached model.
+MODEL_CODE = ("model.py", "features.py", "context.py", "lexicon.py", "page.py", "train.py", "labels.py")
+
+
+@dataclass
+class Item:
+    """One scored page: its bytes as a user would feed them, and its gold labels (None: blank)."""
+
+    name: str
+    data: bytes
+    gold: tuple[str | None, ...]
+    texts: tuple[str, ...]
+
+
+@dataclass
+class Prediction:
+    labels: list[str | None]
+    confidences: list[float | None]
+
+
+def dev_items() -> tuple[list[Item], list[str]] | None:
+    pages = common.dev_pages()
+    if pages is None:
+        return None
+    items, notes = [], []
+    for p in pages:
+        gold = read_labelled(p.gold_path)
+        lines = split_lines(cleanews.decode_bytes(p.data).text)
+        if [line.text for line in lines] != [line.text for line in gold.lines]:
+            notes.append(
+                f"{p.name}: the page text and its gold labels differ in lines ({len(lines)} vs {len(gold.lines)})"
+            )
+        items.append(Item(p.name, p.data, gold.labels, tuple(line.text for line in gold.lines)))
+    return items, notes
+
+
+def page_item(page: LabelledPage) -> Item:
+    return Item(page.name, page.text.encode("utf-8"), page.labels, tuple(line.text for line in page.lines))
+
+
+def predict_cleanews(model: cleanews.Model, item: Item) -> tuple[Prediction, list[str]]:
+    result = cleanews.label_page(item.data, model)
+    lines = [line.text for line in result]
+    return Prediction([line.label for line in result], [line.confidence for line in result]), lines
+
+
+def predict_peer(peer: common.Peer, lines: Sequence[str]) -> Prediction:
+    keep = peer.keep(lines)
+    return Prediction(["body" if k else None for k in keep], [None] * len(keep))
+
+
+def score(items: Sequence[Item], preds: Sequence[Prediction]) -> Scores:
+    return score_lines((it.gold, p.labels, p.confidences, it.texts) for it, p in zip(items, preds))
+
+
+def write_jsonl(folder: Path, items: Sequence[Item], preds: Sequence[Prediction]) -> None:
+    """Predictions in the shared scorer's format: one object per page line, blank lines included."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for it, p in zip(items, preds):
+        with open(folder / f"{it.name}.jsonl", "w", encoding="utf-8") as fh:
+            for n, (label, conf) in enumerate(zip(p.labels, p.confidences), 1):
+                fh.write(json.dumps({"line": n, "label": label, "confidence": conf}) + "\n")
+
+
+def run_scorer(gold_dir: Path, pred_dir: Path, quiet: bool) -> tuple[str, dict, list[str]]:
+    """Run ../shared/bench/score.py itself; return its printed report and its JSON."""
+    out_json = pred_dir.with_suffix(".json")
+    cmd = [sys.executable, str(common.SCORER), str(gold_dir), str(pred_dir), "--json", str(out_json)]
+    if quiet:
+        cmd.append("--quiet")
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    near = common.ROOT.parent.resolve()
+    shown = [os.path.relpath(c) if Path(c).resolve().is_relative_to(near) else c for c in cmd]
+    return proc.stdout, json.loads(out_json.read_text()), ["python", *shown[1:]]
+
+
+def evaluate_set(items: Sequence[Item], model: cleanews.Model | None, model_name: str) -> dict[str, list[Prediction]]:
+    """Predictions of cleanews (when a model is given) and of every available peer, page by page."""
+    systems: dict[str, list[Prediction]] = {}
+    available = [p for p in common.peers() if p.available]
+    if model is not None:
+        systems[model_name] = []
+    for p in available:
+        systems[p.name] = []
+    for it in items:
+        if model is not None:
+            pred, lines = predict_cleanews(model, it)
+            systems[model_name].append(pred)
+        else:
+            lines = [line.text for line in split_lines(cleanews.decode_bytes(it.data).text)]
+        for p in available:
+            systems[p.name].append(predict_peer(p, lines))
+    return systems
+
+
+def summary_table(items: Sequence[Item], systems: dict[str, list[Prediction]], cleanews_name: str | None) -> str:
+    rows = []
+    for name, preds in systems.items():
+        s = score(items, preds)
+        b = s.body_char
+        kept = sum(label == "body" for p in preds for label in p.labels)
+        is_model = name == cleanews_name
+        rows.append(
+            [
+                name,
+                b["p"],
+                b["r"],
+                b["f1"],
+                kept,
+                f"{s.spam_kept}/{s.spam_lines}",
+                s.macro_f1 if is_model else None,
+                s.ece if is_model else None,
+            ]
+        )
+    return common.table(["system", "body P", "body R", "body F1", "lines kept", "spam kept", "macro-F1", "ECE"], rows)
+
+
+def section(title: str) -> None:
+    print()
+    print("=" * len(title))
+    print(title)
+    print("=" * len(title))
+
+
+def show_set(
+    title: str, items: Sequence[Item], systems: dict[str, list[Prediction]], cleanews_name: str | None
+) -> dict[str, Scores]:
+    n_lines = sum(g is not None for it in items for g in it.gold)
+    section(f"{title}: {len(items)} pages, {n_lines} labelled lines")
+    print("Body-character P/R/F1 (characters of stripped lines, as score.py counts); a peer's kept line is")
+    print("predicted body. 'spam kept' = spam lines predicted body or title. macro-F1 and ECE for cleanews only.")
+    print()
+    print(summary_table(items, systems, cleanews_name))
+    scores = {name: score(items, preds) for name, preds in systems.items()}
+    if cleanews_name in scores:
+        print()
+        print(f"{cleanews_name}: per-label scores (cleanews.evaluate.score_lines)")
+        print(format_scores(scores[cleanews_name]))
+    return scores
+
+
+def scorer_check(items: Sequence[Item], systems: dict[str, list[Prediction]], scores: dict[str, Scores]) -> None:
+    """Write every system's dev predictions as <name>.jsonl and score them with ../shared/bench/score.py."""
+    with tempfile.TemporaryDirectory(prefix="cleanews-quality-") as tmp:
+        print()
+        print("The shared scorer itself on the same predictions, written as <name>.jsonl to a temporary folder:")
+        for name, preds in systems.items():
+            folder = Path(tmp) / name.replace(" ", "_")
+            write_jsonl(folder, items, preds)
+            is_model = name == "cleanews"
+            out, res, cmd = run_scorer(common.DEV / "labels", folder, quiet=not is_model)
+            mine = scores[name]
+            agree = abs(res["body_char"]["f1"] - mine.body_char["f1"]) < 1e-9 and (
+                not is_model or abs(res["macro_f1"] - mine.macro_f1) < 1e-9
+            )
+            print(f"$ {shlex.join(cmd)}")
+            print(
+                f"  [{name}: body F1 {res['body_char']['f1']:.3f}; "
+                f"{'agrees with' if agree else 'DIFFERS from'} score_lines]"
+            )
+            if is_model:
+                print("  " + out.rstrip().replace("\n", "\n  "))
+
+
+# -- the held-out model ------------------------------------------------------------
+def code_hash() -> str:
+    src = Path(cleanews.__file__).parent
+    h = hashlib.sha256()
+    for name in MODEL_CODE:
+        f = src / name
+        if f.is_file():
+            h.update(name.encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()
+
+
+def held_out_model(train_files: Sequence[Path], train_pages: Sequence[LabelledPage], retrain: bool) -> cleanews.Model:
+    """A model trained on the train split only, cached under /tmp by data, code and options."""
+    options = TrainOptions()
+    key = hashlib.sha256(
+        f"{data_hash(train_pages)}|{FEATURE_VERSION}|{code_hash()}|{sorted(options.__dict__.items())}".encode()
+    ).hexdigest()[:20]
+    path = common.CACHE / f"heldout-{key}.joblib"
+    if path.is_file() and not retrain:
+        try:
+            model = cleanews.load_model(path)
+            print(f"held-out model: cached {path}")
+            return model
+        except cleanews.ModelError as exc:
+            print(f"held-out model: cache unusable ({exc}); retraining")
+    print(f"held-out model: training on {len(train_files)} pages (takes minutes; cached as {path}) ...", flush=True)
+    t0 = time.perf_counter()
+    model = cleanews.train_model(train_files, options)
+    cleanews.save_model(model, path)
+    print(f"held-out model: trained in {time.perf_counter() - t0:.0f} s")
+    return model
+
+
+# -- main --------------------------------------------------------------------------
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--model", help="model file to score on the dev corpus (default: the shipped model)")
+    ap.add_argument("--fraction", type=float, default=0.2, help="share of training_data held out (default 0.2)")
+    ap.add_argument("--retrain", action="store_true", help="retrain the held-out model even when cached")
+    ap.add_argument("--no-dev", action="store_true", help="skip the dev corpus")
+    ap.add_argument("--no-held-out", action="store_true", help="skip the held-out split")
+    args = ap.parse_args(argv)
+    for noisy in ("trafilatura", "htmldate", "courlan", "justext", "readability"):
+        logging.getLogger(noisy).setLevel(logging.CRITICAL)
+
+    common.print_header("cleanews quality benchmark")
+    for p in common.peers():
+        if not p.available:
+            print(f"note: {p.name} skipped ({p.note})")
+
+    model: cleanews.Model | None
+    try:
+        model = cleanews.load_model(args.model)
+        card = model.card.get("training_data", {})
+        print(
+            f"model: {model.path} (training data sha256 {str(card.get('sha256', '?'))[:12]}, {card.get('pages')} pages)"
+        )
+    except cleanews.ModelError as exc:
+        model = None
+        print(f"note: the model cannot be loaded, cleanews is left out of the dev table: {exc}")
+
+    if not args.no_dev:
+        loaded = dev_items()
+        if loaded is None:
+            section("dev corpus")
+            print(f"skipped: {common.DEV} is absent (it sits beside the project as ../shared/corpus/dev)")
+        else:
+            items, notes = loaded
+            for n in notes:
+                print("note:", n)
+            systems = evaluate_set(items, model, "cleanews")
+            which = "shipped model" if args.model is None else f"model {args.model}"
+            scores = show_set(f"dev corpus (../shared/corpus/dev), {which}", items, systems, "cleanews")
+            if not common.SCORER.is_file():
+                print(f"\nnote: {common.SCORER} is absent; the shared scorer's own figures are skipped")
+            else:
+                scorer_check(items, systems, scores)
+
+    if not args.no_held_out:
+        files = find_labelled([common.TRAINING_DATA])
+        pages = [read_labelled(f) for f in files]
+        by_name = dict(zip((p.name for p in pages), files))
+        train, test = held_out_split(pages, args.fraction)
+        if not train or not test:
+            section("held-out split")
+            print(f"skipped: the split of {len(pages)} pages at fraction {args.fraction} leaves one side empty")
+        else:
+            section_title = (
+                f"held-out split of training_data (held_out_split, fraction {args.fraction}: "
+                f"{len(train)} train / {len(test)} test pages)"
+            )
+            print()
+            held = held_out_model([by_name[p.name] for p in train], train, args.retrain)
+            items = [page_item(p) for p in test]
+            systems = evaluate_set(items, held, "cleanews (train split)")
+            show_set(section_title, items, systems, "cleanews (train split)")
+            print()
+            print("note: composed pages reuse components (compose/components), so test pages share lines")
+            print("with train pages; read this as a check on fit, the dev corpus as the real measure.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
