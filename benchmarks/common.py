@@ -14,7 +14,6 @@ Nothing here copies corpus text into the repository: the dev corpus is read at r
 
 from __future__ import annotations
 
-from contextlib import suppress
 import functools
 import html
 import os
@@ -23,6 +22,7 @@ import re
 import shlex
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
