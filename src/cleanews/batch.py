@@ -92,7 +92,7 @@ def is_batch(paths: Iterable[str]) -> bool:
     return len(paths) > 1 or any(p != STDIN and Path(p).is_dir() for p in paths)
 
 
-def _walk(root: Path, pattern: str) -> Iterator[tuple[Path, str | None]]:
+def walk_pages(root: Path, pattern: str) -> Iterator[tuple[Path, str | None]]:
     """Files under ``root`` whose names match, in sorted order, lazily; and folders that
     cannot be read, with the reason (so that no page goes missing without a word)."""
     errors: list[OSError] = []
@@ -192,7 +192,7 @@ def plan(paths: Iterable[str], out: Path | None, fmt: str, pattern: str = "*.txt
         folder: Path | None = None
         taken: dict[Path, str] = {}
         root = out / _mirror(arg)
-        for f, error in _walk(arg, pattern):
+        for f, error in walk_pages(arg, pattern):
             if error is not None:
                 yield Job(str(f), None, error)
                 continue

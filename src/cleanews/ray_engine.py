@@ -57,11 +57,10 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from fnmatch import fnmatch
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .batch import STDIN, Job, Outcome, Summary, plan, run_job
+from .batch import STDIN, Job, Outcome, Summary, plan, run_job, walk_pages
 from .clean import CleanOptions, label_page
 from .decode import NotTextError
 from .labels import DEFAULT_KEEP, parse_labels
@@ -292,6 +291,15 @@ def add_columns(batch: pa.Table, rows: Sequence[PageRow], schema: pa.Schema | No
     return batch
 
 
+def _actor_kwargs(model_path: str | Path | None, options: CleanOptions) -> dict[str, Any]:
+    """What every actor's constructor needs to load the model and apply the options."""
+    return {
+        "model_path": None if model_path is None else str(model_path),
+        "keep": sorted(options.keep),
+        "min_confidence": options.min_confidence,
+    }
+
+
 def clean_dataset(
     ds: ray.data.Dataset,
     *,
@@ -314,9 +322,7 @@ def clean_dataset(
         batch_format="pyarrow",
         batch_size=batch_size,
         fn_constructor_kwargs={
-            "model_path": None if model_path is None else str(model_path),
-            "keep": sorted(options.keep),
-            "min_confidence": options.min_confidence,
+            **_actor_kwargs(model_path, options),
             "text_column": text_column,
             "read_paths": read_paths,
         },
@@ -397,14 +403,6 @@ def _rows_per_block(n: int, workers: int) -> int:
 # --------------------------------------------------------------------------- inputs
 
 
-def _walk(root: Path, pattern: str) -> Iterator[Path]:
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames.sort()
-        for name in sorted(filenames):
-            if fnmatch(name, pattern):
-                yield Path(dirpath) / name
-
-
 def _is_jsonl(path: str | Path) -> bool:
     return str(path).lower().endswith(JSONL_SUFFIXES)
 
@@ -420,7 +418,7 @@ def _split_inputs(
     for item in inputs:
         p = Path(item)
         if p.is_dir():
-            for f in _walk(p, pattern):
+            for f in (f for f, error in walk_pages(p, pattern) if error is None):
                 pages.append(str(f.resolve()))
         elif _is_jsonl(p):
             if not p.is_file():
@@ -740,9 +738,7 @@ def run_clean_on_ray(
             batch_format="pyarrow",
             batch_size=BATCH_SIZE,
             fn_constructor_kwargs={
-                "model_path": None if model_path is None else str(model_path),
-                "keep": sorted(options.keep),
-                "min_confidence": options.min_confidence,
+                **_actor_kwargs(model_path, options),
                 "fmt": fmt,
             },
             compute=ray.data.ActorPoolStrategy(size=workers),
