@@ -29,6 +29,9 @@ _LOG_LEN = DENSE_NAMES.index("log_len")
 BODY = 0  # index of "body" in LABELS
 TITLE = 1  # index of "title" in LABELS
 
+PAGE_COLUMNS = 17
+"""Columns of per-line page measures (position, article core, repetition, title, echoes)."""
+
 ECHO_MIN, ECHO_MAX = 5, 60
 """Lines of this many characters are checked for echoes elsewhere on the page (a headline
 reappears in breadcrumbs, "正在阅读" bars and share boxes; a menu item rarely does)."""
@@ -150,4 +153,4 @@ def context_features(
 
 
 def context_width(n_dense: int, n_labels: int) -> int:
-    return n_dense + n_labels * (1 + len(NEIGHBOUR_OFFSETS) + len(WINDOWS)) + len(NEIGHBOUR_DENSE) * 4 + 14
+    return n_dense + n_labels * (1 + len(NEIGHBOUR_OFFSETS) + len(WINDOWS)) + len(NEIGHBOUR_DENSE) * 4 + PAGE_COLUMNS

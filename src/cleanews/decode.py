@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,11 +89,14 @@ class Decoded:
     replaced: bool
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
+
+
 def _control_share(text: str) -> float:
+    """Share of control characters other than tab, line ends, form feed and escape."""
     if not text:
         return 0.0
-    bad = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\x0c\x1b")
-    return bad / len(text)
+    return len(_CONTROL.findall(text)) / len(text)
 
 
 def _refuse_binary(data: bytes) -> None:

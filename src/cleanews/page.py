@@ -33,7 +33,12 @@ class Line:
 
 def is_blank(text: str) -> bool:
     """True when a line has no visible character (spaces, U+3000, zero-width, BOM, controls)."""
-    for ch in text:
+    rest = text.lstrip()
+    if not rest:
+        return True
+    if rest[0].isprintable() and rest[0] not in _INVISIBLE:
+        return False  # the common case, decided by the first character after the indent
+    for ch in rest:
         if ch.isspace() or ch in _INVISIBLE:
             continue
         if unicodedata.category(ch) in ("Cc", "Cf", "Zs", "Zl", "Zp"):

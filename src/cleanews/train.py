@@ -28,8 +28,8 @@ class TrainOptions:
 
     alpha: float = 1e-5
     folds: int = 5
-    max_iter: int = 400
-    learning_rate: float = 0.08
+    max_iter: int = 60
+    learning_rate: float = 0.25
     random_state: int = 0
 
 
@@ -91,7 +91,7 @@ def train_model(paths: Iterable[str | Path], options: TrainOptions | None = None
         random_state=options.random_state,
     ).fit(pages)
     oof = clf.oof_probs_
-    pred = decide(oof)
+    pred = decide(oof, whole_page=False)
     y = clf.oof_true_
     cv = score_lines(
         [([LABELS[i] for i in y], [LABELS[i] for i in pred], oof[np.arange(len(y)), pred].tolist(), ["x"] * len(y))]

@@ -1,0 +1,156 @@
+"""Gradient-boosted trees as plain arrays, predicted with numpy alone.
+
+scikit-learn grows the trees; labelling pages does not need scikit-learn: importing it
+costs 1.5 s (it pulls in scipy.stats and pandas), longer than cleaning a typical page a
+hundred times over. At training time the fitted trees are copied into arrays here.
+
+Every tree is padded to a *complete* binary tree of depth :data:`MAX_DEPTH`: a leaf
+reached early becomes a node whose split always goes left, with the leaf's value copied
+into all its descendants. Then walking the trees is index arithmetic (child of node
+``i`` is ``2i+1`` or ``2i+2``), the same number of steps for every tree, and all trees
+of a block of rows walk together, one numpy operation per level.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+MAX_DEPTH = 6
+"""Depth of the padded trees. Pass two is trained with at most this depth: measured on
+the dev pages, 40-60 rounds of depth-6 trees score within 0.01 macro-F1 of 200 rounds
+of unbounded 31-leaf trees, at a fraction of the cost."""
+
+BLOCK_ROWS = 256
+"""Rows walked together: the (rows x trees) work arrays stay in cache."""
+
+_ALWAYS_LEFT = np.inf
+
+
+class TreeEnsemble:
+    """Sum of padded trees per class, plus a baseline: raw scores (logits) for each row."""
+
+    def __init__(
+        self,
+        features: np.ndarray,
+        thresholds: np.ndarray,
+        leaves: np.ndarray,
+        classes: np.ndarray,
+        baseline: np.ndarray,
+    ) -> None:
+        self.features = features  # (trees, 2**depth - 1) int32: split feature per internal node
+        self.thresholds = thresholds  # (trees, 2**depth - 1) float32: go left when x <= threshold
+        self.leaves = leaves  # (trees, 2**depth) float64: value of each leaf
+        self.classes = classes  # (trees,) int32: the class each tree adds to
+        self.baseline = baseline  # (n_classes,) float64
+
+    @property
+    def n_trees(self) -> int:
+        return int(self.features.shape[0])
+
+    def raw_predict(self, x: np.ndarray) -> np.ndarray:
+        """Logits of every row of ``x`` (rows x features) for every class."""
+        n = x.shape[0]
+        out = np.tile(self.baseline, (n, 1))
+        if n == 0 or self.n_trees == 0:
+            return out
+        # float32 is exact here: thresholds are stored rounded down to float32 (see
+        # _below), and x <= t64 holds for a float32 x exactly when x <= that rounding.
+        x = np.ascontiguousarray(np.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0), dtype=np.float32)
+        n_internal = self.features.shape[1]
+        depth = int(np.log2(n_internal + 1))
+        width = x.shape[1]
+        trees = np.arange(self.n_trees, dtype=np.int32)
+        # Nodes are numbered across all trees: tree t's node i is t * n_internal + i, its
+        # children 2g + 1 - t * n_internal (+1 to the right), its leaf j at t * (n_internal + 1) + j.
+        first = trees * n_internal
+        step = (1 - first).astype(np.int32)
+        feat_flat = self.features.ravel()
+        thr_flat = self.thresholds.ravel()
+        leaf_flat = self.leaves.ravel()
+        to_leaf = (trees * (n_internal + 1) - n_internal - first).astype(np.int32)
+        onehot = np.zeros((self.n_trees, len(self.baseline)))
+        onehot[trees, self.classes] = 1.0
+        for lo in range(0, n, BLOCK_ROWS):
+            block = x[lo : lo + BLOCK_ROWS]
+            rows = block.shape[0]
+            flat = block.ravel()
+            row_base = (np.arange(rows, dtype=np.int32) * width)[:, None]
+            node = np.broadcast_to(first, (rows, self.n_trees)).astype(np.int32)
+            for _ in range(depth):
+                right = flat[row_base + feat_flat[node]] > thr_flat[node]
+                node = 2 * node + step + right
+            # After `depth` steps, node - first is the position in the padded tree (n_internal + j).
+            out[lo : lo + rows] += leaf_flat[node + to_leaf] @ onehot
+        return out
+
+    @classmethod
+    def from_sklearn(cls, model: Any, depth: int = MAX_DEPTH) -> TreeEnsemble:
+        """Copy the trees of a fitted HistGradientBoostingClassifier (no categorical features)."""
+        n_internal = 2**depth - 1
+        feats, thrs, leaves, classes = [], [], [], []
+        for iteration in model._predictors:
+            for k, predictor in enumerate(iteration):
+                f, t, v = _pad(predictor.nodes, depth)
+                feats.append(f)
+                thrs.append(t)
+                leaves.append(v)
+                classes.append(k)
+        baseline = np.asarray(model._baseline_prediction, dtype=np.float64).reshape(-1)
+        if len(baseline) == 1 and len(model.classes_) == 2:
+            raise ValueError("binary models are not supported: cleanews always has eight labels")
+        if not feats:
+            return cls(
+                np.zeros((0, n_internal), np.int32),
+                np.zeros((0, n_internal), np.float32),
+                np.zeros((0, n_internal + 1)),
+                np.zeros(0, np.int32),
+                baseline,
+            )
+        return cls(
+            np.asarray(feats, dtype=np.int32),
+            _below(np.asarray(thrs, dtype=np.float64)),
+            np.asarray(leaves, dtype=np.float64),
+            np.asarray(classes, dtype=np.int32),
+            baseline,
+        )
+
+
+def _below(thresholds: np.ndarray) -> np.ndarray:
+    """The largest float32 not above each float64 threshold (inputs are float32 features)."""
+    out = thresholds.astype(np.float32)
+    over = out.astype(np.float64) > thresholds
+    out[over] = np.nextafter(out[over], np.float32(-np.inf))
+    return out
+
+
+def _pad(nodes: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One scikit-learn tree (its node records) as a complete tree of the given depth."""
+    n_internal = 2**depth - 1
+    feat = np.zeros(n_internal, dtype=np.int32)
+    thr = np.full(n_internal, _ALWAYS_LEFT)
+    leaf = np.zeros(n_internal + 1)
+
+    def fill(src: int, dst: int, level: int) -> None:
+        record = nodes[src]
+        if level == depth:
+            if not record["is_leaf"]:
+                raise ValueError(f"a tree is deeper than {depth}: train pass two with max_depth={depth}")
+            leaf[dst - n_internal] = record["value"]
+            return
+        if record["is_leaf"]:
+            # Always left from here on; every leaf below carries this leaf's value.
+            span = 2 ** (depth - level)
+            first = (dst + 1) * span - 1 - n_internal
+            leaf[first : first + span] = record["value"]
+            return
+        if record["is_categorical"]:
+            raise ValueError("categorical splits are not supported")
+        feat[dst] = record["feature_idx"]
+        thr[dst] = record["num_threshold"]
+        fill(int(record["left"]), 2 * dst + 1, level + 1)
+        fill(int(record["right"]), 2 * dst + 2, level + 1)
+
+    fill(0, 0, 0)
+    return feat, thr, leaf
