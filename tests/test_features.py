@@ -152,3 +152,40 @@ def test_labelling_does_not_import_scikit_learn() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_label_chain_mends_an_odd_line_in_a_run_and_leaves_spam_alone() -> None:
+    from cleanews.sequence import LabelChain
+
+    runs = [[0] * 30 + [1] * 30 + [0] * 30, [1] * 50 + [2] * 5 + [1] * 50]
+    chain = LabelChain.fit(runs, n_labels=3, keep=2)
+    np.testing.assert_allclose(chain.transitions.sum(axis=1), 1.0)
+    assert chain.transitions[0, 0] > 0.9 and chain.transitions[0, 1] < 0.1
+    probs = np.tile([0.85, 0.1, 0.05], (12, 1))
+    probs[6] = [0.35, 0.55, 0.10]  # one line that pass two got wrong inside a run of label 0
+    smoothed = chain.smooth(probs)
+    np.testing.assert_allclose(smoothed.sum(axis=1), 1.0)
+    assert smoothed[6].argmax() == 0
+    np.testing.assert_allclose(smoothed[:, 2], probs[:, 2])  # the kept label is untouched
+    np.testing.assert_array_equal(chain.smooth(probs[:1]), probs[:1])
+
+
+def test_label_chain_scan_equals_the_forward_backward_loop() -> None:
+    from cleanews import sequence
+
+    rng = np.random.default_rng(4)
+    chain = sequence.LabelChain.fit([rng.integers(0, 4, size=200).tolist()], n_labels=4)
+    probs = rng.dirichlet(np.ones(4), size=37)
+    evidence = probs / chain.prior**sequence.PRIOR_POWER
+    step = chain.transitions**sequence.TRANSITION_POWER
+    step /= step.sum(axis=1, keepdims=True)
+    fwd = [evidence[0] * chain.prior]
+    for e in evidence[1:]:
+        v = (fwd[-1] @ step) * e
+        fwd.append(v / v.sum())
+    bwd = [np.ones(4)]
+    for e in evidence[:0:-1]:
+        v = step @ (e * bwd[0])
+        bwd.insert(0, v / v.sum())
+    post = np.array(fwd) * np.array(bwd)
+    np.testing.assert_allclose(chain.smooth(probs), post / post.sum(axis=1, keepdims=True), rtol=1e-8)

@@ -20,12 +20,15 @@ from .conftest import ROOT, SEEDS, TRAINING
 # Floors for the quality gate: a model trained on the fixed training part of
 # training_data/ (held_out_split) and scored on the held-out part. Lowering a floor is
 # a deliberate, visible change; raise them when the model improves.
-# Measured when set (shipped options, 309 training / 94 held-out pages): macro-F1 0.926,
-# body-character F1 above 0.93, ECE 0.055. The temperature is fitted on hand-labelled
-# pages, so on this mix of composed and hand pages the model is a little under-confident;
-# on the real dev pages its ECE is 0.017.
-GATE_MACRO_F1 = 0.90
-GATE_BODY_F1 = 0.93
+# Measured when first set (309 training / 94 held-out pages): macro-F1 0.926. Lowered on
+# 2026-11-22 after 60 hand-written pages of hard cases joined training_data/ (the split
+# is by page name, so the held-out part grew to 109 pages, and harder), with the shipped
+# options then (hand pages weighted 3, label chain): macro-F1 0.884, body-character F1
+# 0.983, ECE 0.058. The temperatures are fitted on hand-labelled pages, so on this mix of
+# composed and hand pages the model is a little under-confident; on the real dev pages its
+# ECE is 0.018.
+GATE_MACRO_F1 = 0.86
+GATE_BODY_F1 = 0.95
 GATE_MAX_ECE = 0.07
 
 
@@ -166,8 +169,8 @@ def test_quality_gate_on_the_held_out_split(gate_model: tuple[cleanews.Model, li
     scores = cleanews.evaluate_model(model, [tmp_path])
     assert scores.pages == len(test) >= 20
     assert scores.macro_f1 >= GATE_MACRO_F1, scores.per_label
-    assert scores.body_char["f1"] >= GATE_BODY_F1
-    assert scores.ece is not None and scores.ece <= GATE_MAX_ECE
+    assert scores.body_char["f1"] >= GATE_BODY_F1, scores.body_char
+    assert scores.ece is not None and scores.ece <= GATE_MAX_ECE, scores.ece
 
 
 def test_saved_model_round_trips_with_its_card(gate_model: tuple[cleanews.Model, list], tmp_path: Path) -> None:

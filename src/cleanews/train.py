@@ -30,6 +30,8 @@ class TrainOptions:
     folds: int = 5
     max_iter: int = 60
     learning_rate: float = 0.25
+    real_weight: float = 3.0
+    smooth: bool = True
     random_state: int = 0
 
 
@@ -88,6 +90,8 @@ def train_model(paths: Iterable[str | Path], options: TrainOptions | None = None
         folds=folds,
         max_iter=options.max_iter,
         learning_rate=options.learning_rate,
+        real_weight=options.real_weight,
+        smooth=options.smooth,
         random_state=options.random_state,
     ).fit(pages)
     oof = clf.oof_probs_
