@@ -189,3 +189,32 @@ def test_label_chain_scan_equals_the_forward_backward_loop() -> None:
         bwd.insert(0, v / v.sum())
     post = np.array(fwd) * np.array(bwd)
     np.testing.assert_allclose(chain.smooth(probs), post / post.sum(axis=1, keepdims=True), rtol=1e-8)
+
+
+def test_decisions_weigh_spam_against_kept_labels_only_and_promote_a_title() -> None:
+    from cleanews.labels import LABELS
+    from cleanews.model import SPAM_DECISION_WEIGHT, TITLE_PROMOTION, decide
+
+    at = {label: i for i, label in enumerate(LABELS)}
+
+    def row(**p: float) -> list[float]:
+        out = [0.0] * len(LABELS)
+        for label, value in p.items():
+            out[at[label]] = value
+        rest = (1.0 - sum(out)) / (len(LABELS) - len(p))
+        return [v if v else rest for v in out]
+
+    spam_share = 0.9 / (1 + SPAM_DECISION_WEIGHT)  # just above the break-even with body
+    probs = np.array(
+        [
+            row(body=0.9 - spam_share, spam=spam_share + 0.01),  # body would keep spam: spam wins
+            row(links=0.5, spam=0.4),  # links is dropped anyway: plain argmax
+            row(title=0.6, body=0.1),
+            row(body=0.7),
+        ]
+    )
+    got = [LABELS[k] for k in decide(probs)]
+    assert got == ["spam", "links", "title", "body"]
+    no_title = np.array([row(body=0.8, title=TITLE_PROMOTION + 0.05), row(body=0.9, title=0.02)])
+    assert [LABELS[k] for k in decide(no_title)] == ["title", "body"]
+    assert [LABELS[k] for k in decide(no_title, whole_page=False)] == ["body", "body"]

@@ -9,7 +9,7 @@ import pytest
 from cleanews.labelled import LabelledFormatError, format_labelled, parse_labelled, read_labelled
 from cleanews.page import is_blank, normalise, split_lines
 
-from .conftest import TRAINING
+from .conftest import SEEDS, TRAINING
 
 
 @pytest.mark.parametrize("text", ["a\nb\n", "a\r\nb\r\n", "a\rb\r", "a\nb", "", "\n\n", "x\r\ny\nz", "只有一行"])
@@ -91,3 +91,21 @@ def test_seed_labels_give_the_seeds_back_byte_for_byte(seed_texts: dict[str, str
     for name in seed_texts:
         page = read_labelled(TRAINING / name.replace(".txt", ".tsv"))
         assert page.text.encode("utf-8") == (TRAINING.parent / "seeds" / name).read_bytes()
+
+
+def test_normalising_a_page_at_once_equals_line_by_line() -> None:
+    from cleanews.page import normalise, normalise_many
+
+    texts = [
+        "　　全角　空格 和\u00a0不换行",
+        "ｆｕｌｌ－ｗｉｄｔｈ １２３",
+        "\u0301开头的组合符",
+        "零\u200b宽\ufeff字符",
+        "tab\tand  spaces  ",
+        "\x85\u2028 separators",
+        "",
+        "e\u0301",
+    ]
+    for path in sorted(SEEDS.glob("*.txt")):
+        texts += [line.text for line in split_lines(path.read_text(encoding="utf-8"))]
+    assert normalise_many(texts) == [normalise(t) for t in texts]

@@ -44,9 +44,13 @@ def _echoes(norms: Sequence[str], counts: Counter[str]) -> np.ndarray:
     """How many other lines contain each line's text (identical repeats excluded)."""
     joined = "\n".join(norms[:ECHO_MAX_LINES])
     out = np.zeros(len(norms), dtype=np.float32)
+    seen: dict[str, int] = {}
     for i, s in enumerate(norms[:ECHO_MAX_LINES]):
         if ECHO_MIN <= len(s) <= ECHO_MAX:
-            out[i] = joined.count(s) - counts[s]
+            found = seen.get(s)
+            if found is None:
+                found = seen[s] = joined.count(s) - counts[s]
+            out[i] = found
     return out
 
 

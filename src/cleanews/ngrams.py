@@ -96,7 +96,7 @@ def grams_dot(grams: Grams, weights: np.ndarray) -> np.ndarray:
             continue
         starts = np.searchsorted(lines, np.arange(grams.n_lines))
         present = starts < len(lines)
-        sums = np.add.reduceat(weights[buckets], np.minimum(starts, len(lines) - 1), axis=0, dtype=np.float64)
+        sums = np.add.reduceat(weights[buckets], np.minimum(starts, len(lines) - 1), axis=0)
         has = np.zeros(grams.n_lines, dtype=bool)
         has[lines] = True
         out[has & present] += sums[has & present]

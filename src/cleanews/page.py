@@ -9,18 +9,22 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 # Characters that render as nothing: a line made only of these (and spaces) is blank.
 _INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u2061\u2062\u2063\u2064\x00")
 _INVISIBLE_RE = re.compile("[" + "".join(sorted(_INVISIBLE)) + "]")
 _SPACES_RE = re.compile(r"\s+")
+_SPACES_IN_LINE_RE = re.compile(r"[^\S\n]+")
 
 
-@dataclass(frozen=True)
-class Line:
-    """One line of a page: its 1-based number, its text and its line end, exactly as read."""
+class Line(NamedTuple):
+    """One line of a page: its 1-based number, its text and its line end, exactly as read.
+
+    A named tuple, not a dataclass: pages have hundreds of thousands of lines, and a
+    tuple is made three times faster than a frozen dataclass.
+    """
 
     number: int
     text: str
@@ -57,22 +61,19 @@ def split_lines(text: str) -> list[Line]:
     if not text:
         return []
     sep = "\n" if "\n" in text or "\r" not in text else "\r"
+    parts = text.split(sep)
+    last = parts.pop()  # the text after the last separator ("" when the page ends with one)
     lines: list[Line] = []
-    start = 0
-    number = 1
-    length = len(text)
-    while start < length:
-        cut = text.find(sep, start)
-        if cut < 0:
-            lines.append(Line(number, text[start:], ""))
-            break
-        body = text[start:cut]
-        end = sep
-        if sep == "\n" and body.endswith("\r"):
-            body, end = body[:-1], "\r\n"
-        lines.append(Line(number, body, end))
-        number += 1
-        start = cut + 1
+    if sep == "\n":
+        for number, body in enumerate(parts, 1):
+            if body.endswith("\r"):
+                lines.append(Line(number, body[:-1], "\r\n"))
+            else:
+                lines.append(Line(number, body, "\n"))
+    else:
+        lines = [Line(number, body, sep) for number, body in enumerate(parts, 1)]
+    if last:
+        lines.append(Line(len(lines) + 1, last, ""))
     return lines
 
 
@@ -81,3 +82,15 @@ def normalise(text: str) -> str:
     """The copy of a line that features see: NFKC, invisible characters dropped, spaces squeezed."""
     folded = unicodedata.normalize("NFKC", _INVISIBLE_RE.sub("", text))
     return _SPACES_RE.sub(" ", folded).strip()
+
+
+def normalise_many(texts: list[str]) -> list[str]:
+    """:func:`normalise` of many lines (none containing ``\n``) in one pass over their join.
+
+    Three C-level passes over a page instead of three per line; the result is the same
+    as normalising each line alone (NFKC never joins characters across a line feed).
+    """
+    if not texts:
+        return []
+    joined = unicodedata.normalize("NFKC", _INVISIBLE_RE.sub("", "\n".join(texts)))
+    return [part.strip() for part in _SPACES_IN_LINE_RE.sub(" ", joined).split("\n")]

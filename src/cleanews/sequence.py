@@ -86,10 +86,12 @@ def _scan(mats: np.ndarray, reverse: bool = False) -> np.ndarray:
     up to a positive factor per matrix, which the caller normalises away.
     """
     out = mats / mats.sum(axis=(1, 2), keepdims=True)
-    shift = 1
+    shift, level = 1, 0
     while shift < len(out):
         joined = out[shift:] @ out[:-shift] if reverse else out[:-shift] @ out[shift:]
-        joined /= joined.sum(axis=(1, 2), keepdims=True)
-        out = np.concatenate([out[:shift], joined])
+        if level % 2:  # every other level is enough to stay far from underflow
+            joined /= joined.sum(axis=(1, 2), keepdims=True)
+        out[shift:] = joined
         shift *= 2
+        level += 1
     return out

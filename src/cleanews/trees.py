@@ -61,23 +61,23 @@ class TreeEnsemble:
         n_internal = self.features.shape[1]
         depth = int(np.log2(n_internal + 1))
         width = x.shape[1]
-        trees = np.arange(self.n_trees, dtype=np.int32)
+        trees = np.arange(self.n_trees, dtype=np.intp)
         # Nodes are numbered across all trees: tree t's node i is t * n_internal + i, its
         # children 2g + 1 - t * n_internal (+1 to the right), its leaf j at t * (n_internal + 1) + j.
         first = trees * n_internal
-        step = (1 - first).astype(np.int32)
-        feat_flat = self.features.ravel()
+        step = 1 - first
+        feat_flat = self.features.ravel().astype(np.intp)
         thr_flat = self.thresholds.ravel()
         leaf_flat = self.leaves.ravel()
-        to_leaf = (trees * (n_internal + 1) - n_internal - first).astype(np.int32)
+        to_leaf = trees * (n_internal + 1) - n_internal - first
         onehot = np.zeros((self.n_trees, len(self.baseline)))
         onehot[trees, self.classes] = 1.0
         for lo in range(0, n, BLOCK_ROWS):
             block = x[lo : lo + BLOCK_ROWS]
             rows = block.shape[0]
             flat = block.ravel()
-            row_base = (np.arange(rows, dtype=np.int32) * width)[:, None]
-            node = np.broadcast_to(first, (rows, self.n_trees)).astype(np.int32)
+            row_base = (np.arange(rows, dtype=np.intp) * width)[:, None]
+            node = np.broadcast_to(first, (rows, self.n_trees)).copy()
             for _ in range(depth):
                 right = flat[row_base + feat_flat[node]] > thr_flat[node]
                 node = 2 * node + step + right
