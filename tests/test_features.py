@@ -218,3 +218,14 @@ def test_decisions_weigh_spam_against_kept_labels_only_and_promote_a_title() -> 
     no_title = np.array([row(body=0.8, title=TITLE_PROMOTION + 0.05), row(body=0.9, title=0.02)])
     assert [LABELS[k] for k in decide(no_title)] == ["title", "body"]
     assert [LABELS[k] for k in decide(no_title, whole_page=False)] == ["body", "body"]
+
+
+def test_calibration_error_is_the_weighted_gap_per_bin() -> None:
+    from cleanews.evaluate import calibration_error
+
+    assert calibration_error([], []) is None
+    # bin 0.9-1.0: confidence 0.95, accuracy 1/2 -> gap 0.45 on 2 of 4 decisions;
+    # bin 0.5-0.6: confidence 0.5, accuracy 1/2 -> no gap.
+    got = calibration_error([0.95, 0.95, 0.5, 0.5], [True, False, True, False])
+    assert got == pytest.approx(0.45 * 2 / 4)
+    assert calibration_error([1.0], [True]) == pytest.approx(0.0)  # 1.0 falls in the last bin

@@ -125,9 +125,7 @@ def predict_lines(model: Model, lines: Sequence[Line]) -> tuple[list[str | None]
     """
     labels: list[str | None] = [None] * len(lines)
     confs: list[float | None] = [None] * len(lines)
-    if all(line.blank for line in lines):  # nothing to label (and nothing for the features to hash)
-        return labels, confs
-    rows, probs = model.classifier.predict_proba_page(lines)
+    rows, probs = model.classifier.predict_proba_page(lines)  # no rows when every line is blank
     if len(rows):
         best = decide(probs)
         for r, k, p in zip(rows.tolist(), best.tolist(), probs):

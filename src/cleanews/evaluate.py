@@ -54,6 +54,21 @@ class Scores:
         }
 
 
+def calibration_error(
+    confidences: Iterable[float], correct: Iterable[bool], bins: int = CALIBRATION_BINS
+) -> float | None:
+    """Expected calibration error: per equal-width confidence bin, the gap between mean
+    confidence and accuracy, weighted by the bin's share of decisions (None if no decision)."""
+    sums = [[0, 0.0, 0] for _ in range(bins)]
+    for c, ok in zip(confidences, correct):
+        b = sums[min(int(c * bins), bins - 1)]
+        b[0] += 1
+        b[1] += c
+        b[2] += bool(ok)
+    n = sum(b[0] for b in sums)
+    return sum(abs(b[1] - b[2]) for b in sums if b[0]) / n if n else None
+
+
 def score_lines(
     pages: Iterable[tuple[Sequence[str | None], Sequence[str | None], Sequence[float | None], Sequence[str]]],
 ) -> Scores:
@@ -63,7 +78,8 @@ def score_lines(
     """
     conf: dict[str, Counter[str]] = defaultdict(Counter)
     chars = Counter[str]()
-    bins = [[0, 0.0, 0] for _ in range(CALIBRATION_BINS)]
+    decided: list[float] = []
+    right: list[bool] = []
     spam_total = spam_kept = 0
     n_pages = 0
     for gold, pred, confidence, texts in pages:
@@ -84,10 +100,8 @@ def score_lines(
                 spam_total += 1
                 spam_kept += p in DEFAULT_KEEP
             if c is not None:
-                b = min(int(c * CALIBRATION_BINS), CALIBRATION_BINS - 1)
-                bins[b][0] += 1
-                bins[b][1] += c
-                bins[b][2] += p == g
+                decided.append(c)
+                right.append(p == g)
     total = sum(sum(c.values()) for c in conf.values())
     per_label: dict[str, dict[str, float]] = {}
     for label in LABELS:
@@ -98,8 +112,7 @@ def score_lines(
             precision, recall, f1 = _prf(tp, fp, fn)
             per_label[label] = {"p": precision, "r": recall, "f1": f1, "support": tp + fn}
     present = [label for label, v in per_label.items() if v["support"]]
-    n_conf = sum(b[0] for b in bins)
-    ece = sum(abs(b[1] - b[2]) for b in bins if b[0]) / n_conf if n_conf else None
+    ece = calibration_error(decided, right)
     bp, br, bf = _prf(chars["tp"], chars["fp"], chars["fn"])
     return Scores(
         pages=n_pages,

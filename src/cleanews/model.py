@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from .context import context_features
+from .evaluate import calibration_error
 from .features import LineFeatures, line_features
 from .labelled import LabelledPage
 from .labels import DEFAULT_KEEP, LABELS
@@ -146,20 +147,6 @@ def _fit_temperature(probs: np.ndarray, y: np.ndarray) -> float:
     return float(minimize_scalar(nll, bounds=(0.3, 5.0), method="bounded").x)
 
 
-def _calibration_error(probs: np.ndarray, y: np.ndarray, bins: int = 10) -> float:
-    """Expected calibration error of the decided labels (equal-width confidence bins)."""
-    k = decide(probs, whole_page=False)
-    conf = probs[np.arange(len(k)), k]
-    right = (k == y).astype(np.float64)
-    which = np.minimum((conf * bins).astype(int), bins - 1)
-    total = 0.0
-    for b in range(bins):
-        sel = which == b
-        if sel.any():
-            total += abs(conf[sel].mean() - right[sel].mean()) * sel.sum()
-    return total / max(len(y), 1)
-
-
 def _fit_temperature_ece(probs: np.ndarray, y: np.ndarray) -> float:
     """The temperature (on a grid) with the smallest calibration error.
 
@@ -168,7 +155,12 @@ def _fit_temperature_ece(probs: np.ndarray, y: np.ndarray) -> float:
     """
     logp = np.log(np.clip(probs, 1e-12, 1.0))
     grid = np.round(np.arange(0.5, 4.0001, 0.05), 2)
-    errors = [_calibration_error(_softmax(logp / t), y) for t in grid]
+    errors = []
+    for t in grid:
+        probs_t = _softmax(logp / t)
+        best = decide(probs_t, whole_page=False)
+        conf = probs_t[np.arange(len(best)), best]
+        errors.append(calibration_error(conf.tolist(), (best == y).tolist()) or 0.0)
     return float(grid[int(np.argmin(errors))])
 
 
