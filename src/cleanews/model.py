@@ -347,10 +347,9 @@ class LineClassifier:
         logits = np.full((len(x2), len(LABELS)), -30.0)
         logits[:, self.second_classes_] = self.second_.raw_predict(x2)
         probs = _softmax(_log_softmax(logits) / self.temperature_)
-        chain: LabelChain | None = getattr(self, "chain_", None)
-        if chain is None:
+        if self.chain_ is None:
             return data.rows, probs
-        smoothed = chain.smooth(probs)
+        smoothed = self.chain_.smooth(probs)
         return data.rows, _softmax(np.log(np.clip(smoothed, 1e-12, 1.0)) / self.smooth_temperature_)
 
 
