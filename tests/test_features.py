@@ -220,6 +220,30 @@ def test_decisions_weigh_spam_against_kept_labels_only_and_promote_a_title() -> 
     assert [LABELS[k] for k in decide(no_title, whole_page=False)] == ["body", "body"]
 
 
+def test_repeats_of_the_title_are_title_with_the_title_confidence() -> None:
+    from cleanews.labels import LABELS
+    from cleanews.model import echo_titles
+
+    at = {label: i for i, label in enumerate(LABELS)}
+    texts = [
+        "首页 > 新闻 > 正文",
+        "  **某市地铁三号线今日试运行**",
+        "记者 张三 2021-05-01",
+        "正在阅读：某市地铁三号线今日试运行",  # holds the title but is more: left alone
+        "  - [某市地铁三号线今日试运行](https://example.com/a.html)",
+        "### 某市地铁三号线 今日试运行",
+        "短标题",
+        "短标题",
+    ]
+    labels = ["nav", "title", "meta", "chrome", "links", "nav", "title", "nav"]
+    best = np.array([at[label] for label in labels])
+    confidence = np.array([0.9, 0.8, 0.7, 0.6, 0.55, 0.5, 0.4, 0.45])
+    echo_titles(best, confidence, texts)
+    got = [LABELS[k] for k in best]
+    assert got == ["nav", "title", "meta", "chrome", "title", "title", "title", "nav"]  # 短标题: too short to tell
+    assert confidence.tolist() == [0.9, 0.8, 0.7, 0.6, 0.8, 0.8, 0.4, 0.45]
+
+
 def test_calibration_error_is_the_weighted_gap_per_bin() -> None:
     from cleanews.evaluate import calibration_error
 

@@ -12,9 +12,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+import numpy as np
+
 from .decode import decode_bytes
 from .labels import DEFAULT_KEEP, LABELS
-from .model import decide
+from .model import decide, echo_titles
 from .page import Line, split_lines
 from .store import Model, load_model
 
@@ -128,9 +130,11 @@ def predict_lines(model: Model, lines: Sequence[Line]) -> tuple[list[str | None]
     rows, probs = model.classifier.predict_proba_page(lines)  # no rows when every line is blank
     if len(rows):
         best = decide(probs)
-        for r, k, p in zip(rows.tolist(), best.tolist(), probs):
+        confidence = probs[np.arange(len(best)), best]
+        echo_titles(best, confidence, [lines[r].text for r in rows.tolist()])
+        for r, k, c in zip(rows.tolist(), best.tolist(), confidence.tolist()):
             labels[r] = LABELS[k]
-            confs[r] = float(p[k])
+            confs[r] = c
     return labels, confs
 
 

@@ -14,6 +14,7 @@ starts without importing scikit-learn."""
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatch
@@ -127,6 +128,54 @@ def decide(probs: np.ndarray, whole_page: bool = True) -> np.ndarray:
         if probs[likely, title] >= TITLE_PROMOTION:
             best[likely] = title
     return best
+
+
+TITLE_ECHO_MIN_CHARS = 6
+"""A line whose text (without bullets, heading marks, a markdown link around it and
+spaces) is that of a line labelled title, and at least this long, is labelled title too:
+LABELS.md makes the headline title wherever it repeats (breadcrumb ends, "正在阅读" bars,
+share boxes), and a repeat out of context looks like its neighbours to the model.
+Measured on the dev pages (model of 2026-12-06 17:58): title F1 0.708 to 0.773,
+macro-F1 +0.009, nothing else changed."""
+
+_ECHO_TRIM = re.compile(r"^[\s#*>•·\-+]+|[\s*]+$")
+_ECHO_LINK = re.compile(r"^\[(.*)\]\([^)]*\)$")
+_ECHO_SPACE = re.compile(r"\s+")
+
+
+def _echo_key(text: str) -> str:
+    text = _ECHO_TRIM.sub("", text)
+    link = _ECHO_LINK.match(text)
+    if link:
+        text = link.group(1)
+    return _ECHO_SPACE.sub("", text)
+
+
+def echo_titles(best: np.ndarray, confidence: np.ndarray, texts: Sequence[str]) -> None:
+    """Label repeats of a title line title, in place, as :data:`TITLE_ECHO_MIN_CHARS` says.
+
+    A repeat takes the confidence of the title line it repeats: the decision is that
+    line's decision, made again.
+    """
+    title = _LABEL_INDEX["title"]
+    at = np.flatnonzero(best == title)
+    if not len(at):
+        return
+    titles: dict[str, float] = {}
+    for i in at.tolist():
+        key = _echo_key(texts[i])
+        if len(key) >= TITLE_ECHO_MIN_CHARS:
+            titles[key] = max(titles.get(key, 0.0), float(confidence[i]))
+    if not titles:
+        return
+    # Most lines hold no title at all: a cheap substring test skips them.
+    heads = {key[:4] for key in titles}
+    for i, text in enumerate(texts):
+        if best[i] != title and any(head in text for head in heads):
+            found = titles.get(_echo_key(text))
+            if found is not None:
+                best[i] = title
+                confidence[i] = found
 
 
 def _softmax(logits: np.ndarray) -> np.ndarray:
