@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleanews.labelled import LabelledFormatError, format_labelled, parse_labelled, read_labelled
 from cleanews.page import is_blank, normalise, split_lines
@@ -109,3 +111,30 @@ def test_normalising_a_page_at_once_equals_line_by_line() -> None:
     for path in sorted(SEEDS.glob("*.txt")):
         texts += [line.text for line in split_lines(path.read_text(encoding="utf-8"))]
     assert normalise_many(texts) == [normalise(t) for t in texts]
+
+
+def test_fast_nfkc_equals_unicodedata_on_every_full_width_form_and_odd_text() -> None:
+    import unicodedata
+
+    from cleanews.page import nfkc_lines
+
+    every_form = "".join(chr(c) for c in range(0xFF00, 0xFFF0)) + "\u3000"
+    texts = [
+        every_form,
+        "Ａ\u0301 全角字母加组合符\n第二行…①㈠ｶﾞ\n\n纯中文，无须改动。",
+        "ascii only\nline two",
+        "\ud800 lone surrogate ，",
+        "",
+    ]
+    for text in texts:
+        assert nfkc_lines(text) == unicodedata.normalize("NFKC", text)
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200))
+@settings(max_examples=300, deadline=None)
+def test_fast_nfkc_equals_unicodedata_on_random_text(text: str) -> None:
+    import unicodedata
+
+    from cleanews.page import nfkc_lines
+
+    assert nfkc_lines(text) == unicodedata.normalize("NFKC", text)

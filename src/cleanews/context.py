@@ -68,8 +68,9 @@ def _shift(matrix: np.ndarray, offset: int, fill: float = 0.0) -> np.ndarray:
 def _window_mean(matrix: np.ndarray, half: int) -> np.ndarray:
     n = matrix.shape[0]
     csum = np.vstack([np.zeros((1, matrix.shape[1]), dtype=np.float64), np.cumsum(matrix, axis=0, dtype=np.float64)])
-    lo = np.clip(np.arange(n) - half, 0, n)
-    hi = np.clip(np.arange(n) + half + 1, 0, n)
+    at = np.arange(n)
+    lo = np.maximum(at - half, 0)
+    hi = np.minimum(at + half + 1, n)
     return ((csum[hi] - csum[lo]) / (hi - lo)[:, None]).astype(np.float32)
 
 
@@ -110,8 +111,8 @@ def context_features(
     pos = np.arange(n, dtype=np.float32)
     lo, hi = _article_core(probs[:, BODY], dense[:, _LOG_LEN])
     inside = ((pos >= lo) & (pos <= hi)).astype(np.float32)
-    before = np.clip(lo - pos, 0, None)
-    after = np.clip(pos - hi, 0, None)
+    before = np.maximum(lo - pos, 0)
+    after = np.maximum(pos - hi, 0)
     counts = Counter(norms)
     seen: dict[str, int] = {}
     repeat = np.zeros(n, dtype=np.float32)
@@ -149,7 +150,7 @@ def context_features(
             dense[:, _LOG_LEN] - _window_mean(dense[:, [_LOG_LEN]], 3)[:, 0],
             np.sign(offset) * np.log1p(np.abs(offset)),
             holds_title,
-            np.log1p(np.clip(_echoes(norms, counts), 0, None)),
+            np.log1p(np.maximum(_echoes(norms, counts), 0)),
         ]
     ).astype(np.float32)
     parts.append(page)

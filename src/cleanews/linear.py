@@ -40,7 +40,7 @@ class OneVsRestLinear:
 
     def predict_proba(self, grams: Grams, dense: np.ndarray) -> np.ndarray:
         scores = self.decision(grams, dense)
-        prob = 1.0 / (1.0 + np.exp(-np.clip(scores, -500, 500)))
+        prob = 1.0 / (1.0 + np.exp(-np.minimum(np.maximum(scores, -500), 500)))
         total = prob.sum(axis=1, keepdims=True)
         return np.divide(prob, total, out=np.full_like(prob, 1.0 / prob.shape[1]), where=total > 0)
 

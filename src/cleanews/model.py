@@ -168,11 +168,20 @@ def echo_titles(best: np.ndarray, confidence: np.ndarray, texts: Sequence[str]) 
             titles[key] = max(titles.get(key, 0.0), float(confidence[i]))
     if not titles:
         return
-    # Most lines hold no title at all: a cheap substring test skips them.
-    heads = {key[:4] for key in titles}
-    for i, text in enumerate(texts):
-        if best[i] != title and any(head in text for head in heads):
-            found = titles.get(_echo_key(text))
+    # Most lines hold no title at all: only lines holding a title's first characters
+    # (found by searching the joined page, not line by line) are looked at.
+    joined = "\n".join(texts)
+    starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
+    candidates: set[int] = set()
+    for head in {key[:4] for key in titles}:
+        at_char = joined.find(head)
+        while at_char >= 0:
+            line = int(np.searchsorted(starts, at_char, side="right")) - 1
+            candidates.add(line)
+            at_char = joined.find(head, int(starts[line + 1]) if line + 1 < len(starts) else len(joined))
+    for i in sorted(candidates):
+        if best[i] != title:
+            found = titles.get(_echo_key(texts[i]))
             if found is not None:
                 best[i] = title
                 confidence[i] = found
@@ -399,7 +408,7 @@ class LineClassifier:
         if self.chain_ is None:
             return data.rows, probs
         smoothed = self.chain_.smooth(probs)
-        return data.rows, _softmax(np.log(np.clip(smoothed, 1e-12, 1.0)) / self.smooth_temperature_)
+        return data.rows, _softmax(np.log(np.minimum(np.maximum(smoothed, 1e-12), 1.0)) / self.smooth_temperature_)
 
 
 def _log_softmax(logits: np.ndarray) -> np.ndarray:

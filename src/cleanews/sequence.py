@@ -57,7 +57,7 @@ class LabelChain:
         n = len(probs)
         if n < 2:
             return probs
-        evidence = np.clip(probs, 1e-12, None) / self.prior**PRIOR_POWER
+        evidence = np.maximum(probs, 1e-12) / self.prior**PRIOR_POWER
         step = self.transitions**TRANSITION_POWER
         step /= step.sum(axis=1, keepdims=True)
         # Line i's forward vector is start @ M_1 @ ... @ M_i and its backward vector
