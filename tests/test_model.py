@@ -58,6 +58,13 @@ def test_every_line_gets_a_label_and_a_probability(shipped: cleanews.Model) -> N
                 assert line.label is None and line.confidence is None and not line.kept
 
 
+def test_a_str_with_lone_surrogates_is_labelled_and_kept_as_it_was(shipped: cleanews.Model) -> None:
+    page = "\ud83d 半个表情的标题\n正文第一段，讲了一件事。\udc00\n"
+    result = cleanews.label_page(page, shipped)
+    assert "".join(line.text + line.end for line in result) == page
+    assert all(line.label in cleanews.LABELS for line in result)
+
+
 def test_clean_page_keeps_the_article_and_drops_the_furniture(shipped: cleanews.Model) -> None:
     page = (SEEDS / "002_5aacf02890d5d153.txt").read_text(encoding="utf-8")
     text = cleanews.clean_page(page, shipped)

@@ -82,7 +82,7 @@ class PageData:
 
     @property
     def dense(self) -> np.ndarray:
-        return self.distinct.dense[self.order]
+        return np.take(self.distinct.dense, self.order, axis=0)
 
 
 def prepare(lines: Sequence[Line]) -> PageData:
@@ -400,7 +400,7 @@ class LineClassifier:
         data = prepare(lines)
         if len(data.rows) == 0:
             return data.rows, np.zeros((0, len(LABELS)))
-        p1 = self.first_.predict_proba(data.distinct.grams, data.distinct.dense)[data.order]
+        p1 = np.take(self.first_.predict_proba(data.distinct.grams, data.distinct.dense), data.order, axis=0)
         x2 = context_features(data.dense, p1.astype(np.float32), data.norms, data.blank_before, data.blank_after)
         logits = np.full((len(x2), len(LABELS)), -30.0)
         logits[:, self.second_classes_] = self.second_.raw_predict(x2)

@@ -19,6 +19,7 @@ _INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u2061\u
 _INVISIBLE_RE = re.compile("[" + "".join(sorted(_INVISIBLE)) + "]")
 _SPACES_RE = re.compile(r"\s+")
 _SPACES_IN_LINE_RE = re.compile(r"[^\S\n]+")
+_SURROGATES_RE = re.compile("[\ud800-\udfff]")
 
 
 class Line(NamedTuple):
@@ -111,13 +112,16 @@ def nfkc_lines(text: str) -> str:
     forms are mapped with numpy first; then a quick check finds the lines that still
     need NFKC (…, ①, half-width kana...) and only they are normalised (0.012 s). The
     first mapping is part of NFKC itself, so NFKC of the mapped text is NFKC of the text.
+    Lone surrogates, which only a caller's ``str`` can hold, become U+FFFD: this copy is
+    measured as code points, and the page's own text is never changed.
     """
     if text.isascii():
         return text
     try:
         encoded = text.encode("utf-32-le")
-    except UnicodeEncodeError:  # lone surrogates, from a caller's str: the slow path copes
-        return unicodedata.normalize("NFKC", text)
+    except UnicodeEncodeError:  # lone surrogates (a caller's str): no character to measure
+        text = _SURROGATES_RE.sub("\ufffd", text)
+        encoded = text.encode("utf-32-le")
     cps = np.frombuffer(encoded, dtype=np.uint32).copy()
     wide = (cps >= _FULLWIDTH_FIRST) & (cps <= _FULLWIDTH_LAST)
     cps[wide] -= _FULLWIDTH_SHIFT
