@@ -176,9 +176,19 @@ def _class_counts(joined: _Joined) -> tuple[dict[int, np.ndarray], np.ndarray]:
     return out, cps
 
 
-_TERMINALS = np.array([ord(c) for c in "。！？!?…；;."], dtype=np.uint32)
-_CLOSERS = np.array([ord(c) for c in "”」』\"')）"], dtype=np.uint32)
-_BARS = np.array([ord("|"), ord("｜")], dtype=np.uint32)
+def _bmp_set(characters: str) -> np.ndarray:
+    """A lookup table over the Basic Multilingual Plane: True for the given characters."""
+    table = np.zeros(0x10000, dtype=bool)
+    table[[ord(c) for c in characters]] = True
+    return table
+
+
+_TERMINALS = _bmp_set("。！？!?…；;.")
+_CLOSERS = _bmp_set("”」』\"')）")
+
+
+def _in(table: np.ndarray, cps: np.ndarray) -> np.ndarray:
+    return table[np.where(cps < 0x10000, cps, 0)]
 
 
 def _terminal_end(cps: np.ndarray, joined: _Joined, lengths: np.ndarray) -> np.ndarray:
@@ -188,9 +198,9 @@ def _terminal_end(cps: np.ndarray, joined: _Joined, lengths: np.ndarray) -> np.n
     has = lengths > 0
     last_at = (joined.starts + lengths - 1)[has]
     last = cps[last_at]
-    ends = np.isin(last, _TERMINALS)
-    two = (lengths[has] >= 2) & np.isin(last, _CLOSERS)
-    ends[two] = np.isin(cps[last_at[two] - 1], _TERMINALS)
+    ends = _in(_TERMINALS, last)
+    two = (lengths[has] >= 2) & _in(_CLOSERS, last)
+    ends[two] = _in(_TERMINALS, cps[last_at[two] - 1])
     out[has] = ends
     return out
 
@@ -282,7 +292,8 @@ def line_features(raws: Sequence[str], norms: Sequence[str]) -> LineFeatures:
     put("copyright", anywhere(_COPYRIGHT))
     put("credit", anywhere(_CREDIT))
     put("breadcrumb", np.log1p(page.counts(_BREADCRUMB)))
-    put("separators", np.log1p(np.add.reduceat(np.isin(cps, _BARS).astype(np.int64), page.starts).astype(np.float64)))
+    bars = ((cps == 0x7C) | (cps == 0xFF5C)).astype(np.int64)  # | and ｜
+    put("separators", np.log1p(np.add.reduceat(bars, page.starts).astype(np.float64)))
     tokens = _token_measures(bare)
     for k, name in enumerate(("log_tokens", "mean_token_len", "short_token_share", "region_share", "nav_share")):
         put(name, tokens[:, k])
