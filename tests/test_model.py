@@ -25,12 +25,14 @@ from .conftest import ROOT, SEEDS, TRAINING
 # is by page name, so the held-out part grew to 109 pages, and harder), with the shipped
 # options then (hand pages weighted 3, label chain): macro-F1 0.884, body-character F1
 # 0.983, ECE 0.058. With 23 more pages (112 held out, 07:35): 0.893, 0.983, 0.047.
+# On 2026-12-06, with 55 more hand pages (421 train / 118 held out), raised to what the
+# model now measures less a margin: 0.901, 0.984, 0.041.
 # The temperatures are fitted on hand-labelled pages, so on this mix of composed and
 # hand pages the model is a little under-confident; on the real dev pages its
-# ECE is 0.018.
-GATE_MACRO_F1 = 0.86
-GATE_BODY_F1 = 0.95
-GATE_MAX_ECE = 0.07
+# ECE is 0.013 (2026-12-06).
+GATE_MACRO_F1 = 0.88
+GATE_BODY_F1 = 0.97
+GATE_MAX_ECE = 0.06
 
 
 @pytest.fixture(scope="module")
