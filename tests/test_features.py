@@ -244,6 +244,24 @@ def test_repeats_of_the_title_are_title_with_the_title_confidence() -> None:
     assert confidence.tolist() == [0.9, 0.8, 0.7, 0.6, 0.8, 0.8, 0.4, 0.45]
 
 
+def test_lines_giving_the_original_headline_are_meta() -> None:
+    from cleanews.labels import LABELS
+    from cleanews.model import ORIGINAL_TITLE_CONFIDENCE, original_titles_are_meta
+
+    at = {label: i for i, label in enumerate(LABELS)}
+    texts = [
+        "（原标题：某市地铁三号线今日试运行）",
+        "    原題為《老街改造記》",
+        "他说，原标题：这不是新闻的开头。",  # not at the start: an article sentence
+        "原标题党的说法并不准确。",  # no colon: an article sentence
+    ]
+    best = np.array([at["body"]] * len(texts))
+    confidence = np.array([0.9, 0.8, 0.95, 0.7])
+    original_titles_are_meta(best, confidence, texts)
+    assert [LABELS[k] for k in best] == ["meta", "meta", "body", "body"]
+    assert confidence.tolist() == [ORIGINAL_TITLE_CONFIDENCE, ORIGINAL_TITLE_CONFIDENCE, 0.95, 0.7]
+
+
 def test_calibration_error_is_the_weighted_gap_per_bin() -> None:
     from cleanews.evaluate import calibration_error
 

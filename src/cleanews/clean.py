@@ -16,7 +16,7 @@ import numpy as np
 
 from .decode import decode_bytes
 from .labels import DEFAULT_KEEP, LABELS
-from .model import decide, echo_titles
+from .model import decide, echo_titles, original_titles_are_meta
 from .page import Line, split_lines
 from .store import Model, load_model
 
@@ -131,7 +131,9 @@ def predict_lines(model: Model, lines: Sequence[Line]) -> tuple[list[str | None]
     if len(rows):
         best = decide(probs)
         confidence = probs[np.arange(len(best)), best]
-        echo_titles(best, confidence, [lines[r].text for r in rows.tolist()])
+        texts = [lines[r].text for r in rows.tolist()]
+        original_titles_are_meta(best, confidence, texts)
+        echo_titles(best, confidence, texts)
         for r, k, c in zip(rows.tolist(), best.tolist(), confidence.tolist()):
             labels[r] = LABELS[k]
             confs[r] = c
