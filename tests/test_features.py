@@ -192,8 +192,8 @@ def test_label_chain_scan_equals_the_forward_backward_loop() -> None:
 
 
 def test_decisions_weigh_spam_against_kept_labels_only_and_promote_a_title() -> None:
+    from cleanews.decisions import SPAM_DECISION_WEIGHT, TITLE_PROMOTION, decide
     from cleanews.labels import LABELS
-    from cleanews.model import SPAM_DECISION_WEIGHT, TITLE_PROMOTION, decide
 
     at = {label: i for i, label in enumerate(LABELS)}
 
@@ -221,8 +221,8 @@ def test_decisions_weigh_spam_against_kept_labels_only_and_promote_a_title() -> 
 
 
 def test_repeats_of_the_title_are_title_with_the_title_confidence() -> None:
+    from cleanews.decisions import echo_titles
     from cleanews.labels import LABELS
-    from cleanews.model import echo_titles
 
     at = {label: i for i, label in enumerate(LABELS)}
     texts = [
@@ -245,8 +245,8 @@ def test_repeats_of_the_title_are_title_with_the_title_confidence() -> None:
 
 
 def test_lines_giving_the_original_headline_are_meta() -> None:
+    from cleanews.decisions import ORIGINAL_TITLE_CONFIDENCE, original_titles_are_meta
     from cleanews.labels import LABELS
-    from cleanews.model import ORIGINAL_TITLE_CONFIDENCE, original_titles_are_meta
 
     at = {label: i for i, label in enumerate(LABELS)}
     texts = [

@@ -12,11 +12,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-import numpy as np
-
+from .decisions import decide_page
 from .decode import decode_bytes
 from .labels import DEFAULT_KEEP, LABELS
-from .model import decide, echo_titles, original_titles_are_meta
 from .page import Line, split_lines
 from .store import Model, load_model
 
@@ -129,11 +127,7 @@ def predict_lines(model: Model, lines: Sequence[Line]) -> tuple[list[str | None]
     confs: list[float | None] = [None] * len(lines)
     rows, probs = model.classifier.predict_proba_page(lines)  # no rows when every line is blank
     if len(rows):
-        best = decide(probs)
-        confidence = probs[np.arange(len(best)), best]
-        texts = [lines[r].text for r in rows.tolist()]
-        original_titles_are_meta(best, confidence, texts)
-        echo_titles(best, confidence, texts)
+        best, confidence = decide_page(probs, [lines[r].text for r in rows.tolist()])
         for r, k, c in zip(rows.tolist(), best.tolist(), confidence.tolist()):
             labels[r] = LABELS[k]
             confs[r] = c

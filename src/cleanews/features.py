@@ -135,7 +135,7 @@ class LineFeatures:
     grams: Grams
 
 
-class _Joined:
+class JoinedLines:
     """Lines joined by ``\\n``, with the offset where each line starts."""
 
     def __init__(self, texts: Sequence[str]) -> None:
@@ -165,7 +165,7 @@ class _Joined:
         )
 
 
-def _class_counts(joined: _Joined) -> tuple[dict[int, np.ndarray], np.ndarray]:
+def _class_counts(joined: JoinedLines) -> tuple[dict[int, np.ndarray], np.ndarray]:
     """Characters of each class in each line, and the code points of the joined text."""
     cps = np.frombuffer(joined.text.encode("utf-32-le"), dtype=np.uint32)
     flags = chars.char_flags(cps)
@@ -191,7 +191,7 @@ def _in(table: np.ndarray, cps: np.ndarray) -> np.ndarray:
     return table[np.where(cps < 0x10000, cps, 0)]
 
 
-def _terminal_end(cps: np.ndarray, joined: _Joined, lengths: np.ndarray) -> np.ndarray:
+def _terminal_end(cps: np.ndarray, joined: JoinedLines, lengths: np.ndarray) -> np.ndarray:
     """1 where a line ends in terminal punctuation, perhaps followed by one closing quote
     or bracket (what ``[。！？!?…；;.][”」』"')）]?$`` finds, read off the code points)."""
     out = np.zeros(joined.n)
@@ -205,7 +205,7 @@ def _terminal_end(cps: np.ndarray, joined: _Joined, lengths: np.ndarray) -> np.n
     return out
 
 
-def _token_measures(bare: _Joined) -> np.ndarray:
+def _token_measures(bare: JoinedLines) -> np.ndarray:
     """Per line: log tokens, log mean token length, short-token share, place share, nav share.
 
     Tokens are the runs between separators, trimmed of brackets and bullets; they are
@@ -244,11 +244,11 @@ def line_features(raws: Sequence[str], norms: Sequence[str]) -> LineFeatures:
     if n == 0:
         return LineFeatures(np.zeros((0, width), dtype=np.float32), page_grams([]))
     texts = [s[:MAX_LINE_CHARS] for s in norms]
-    page = _Joined(texts)
+    page = JoinedLines(texts)
     bare_text = _MD_URL.sub("]", page.text)
     bare_lines = bare_text.split("\n")[:n]
-    bare = _Joined(bare_lines)
-    raw = _Joined([r[:MAX_LINE_CHARS] for r in raws])
+    bare = JoinedLines(bare_lines)
+    raw = JoinedLines([r[:MAX_LINE_CHARS] for r in raws])
     cls, cps = _class_counts(page)
     lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=n)
     m = np.maximum(lengths.astype(np.float64), 1.0)
@@ -263,7 +263,7 @@ def line_features(raws: Sequence[str], norms: Sequence[str]) -> LineFeatures:
     def put(name: str, values: np.ndarray) -> None:
         x[:, _COL[name]] = values
 
-    def anywhere(pattern: Pattern, joined: _Joined = page) -> np.ndarray:
+    def anywhere(pattern: Pattern, joined: JoinedLines = page) -> np.ndarray:
         return (joined.counts(pattern) > 0).astype(np.float64)
 
     put("log_len", np.log1p(full_len))

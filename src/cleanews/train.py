@@ -13,10 +13,11 @@ from typing import Any
 import numpy as np
 
 from .clean import predict_lines
+from .decisions import decide
 from .evaluate import Scores, score_lines
 from .labelled import LabelledPage, find_labelled, read_labelled
 from .labels import LABELS
-from .model import LineClassifier, decide
+from .model import LineClassifier
 from .store import Model
 
 logger = logging.getLogger(__name__)
