@@ -42,7 +42,21 @@ from cleanews.page import split_lines
 from cleanews.train import TrainOptions, data_hash, held_out_split
 
 # The files whose code decides what a trained model is: a change retrains the cached model.
-MODEL_CODE = ("model.py", "decisions.py", "features.py", "context.py", "lexicon.py", "page.py", "train.py", "labels.py")
+MODEL_CODE = (
+    "model.py",
+    "decisions.py",
+    "features.py",
+    "chars.py",
+    "ngrams.py",
+    "context.py",
+    "lexicon.py",
+    "linear.py",
+    "trees.py",
+    "sequence.py",
+    "page.py",
+    "train.py",
+    "labels.py",
+)
 
 
 @dataclass

@@ -22,6 +22,9 @@ SPACE = 32  # the plain space (lines are normalised, so other spaces became this
 TERMINAL = 64  # sentence-ending punctuation: 。！？!?；
 COMMA = 128  # clause punctuation: ，,、：:
 NON_ASCII = 256
+END_PUNCT = 512  # what may end a sentence at a line end: 。！？!?…；;.
+CLOSER = 1024  # a closing quote or bracket that may follow it: ”」』"')）
+BAR = 2048  # the separators | and ｜
 
 _HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 _ASTRAL_HAN = (0x20000, 0x3FFFF)
@@ -52,6 +55,12 @@ def flag_table() -> np.ndarray:
         table[ord(ch)] |= TERMINAL
     for ch in "，,、：:":
         table[ord(ch)] |= COMMA
+    for ch in "。！？!?…；;.":
+        table[ord(ch)] |= END_PUNCT
+    for ch in "”」』\"')）":
+        table[ord(ch)] |= CLOSER
+    for ch in "|｜":
+        table[ord(ch)] |= BAR
     return table
 
 

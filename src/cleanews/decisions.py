@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .features import JoinedLines
-from .labels import DEFAULT_KEEP, LABELS
+from .labels import DEFAULT_KEEP, LABEL_INDEX
 
 SPAM_DECISION_WEIGHT = 3.0
 """How much more a kept spam line costs than a dropped article line. When the likeliest
@@ -34,8 +34,7 @@ likely to be the title becomes title if its title probability is at least this (
 confidence stays that probability, so it is low). Measured on the dev pages: title F1
 0.632 to 0.658, macro-F1 +0.004; 0.05 and 0.2 did no better."""
 
-_LABEL_INDEX = {label: i for i, label in enumerate(LABELS)}
-_KEPT = np.array([_LABEL_INDEX[label] for label in sorted(DEFAULT_KEEP)])
+_KEPT = np.array([LABEL_INDEX[label] for label in sorted(DEFAULT_KEEP)])
 
 
 def decide(probs: np.ndarray, whole_page: bool = True) -> np.ndarray:
@@ -44,10 +43,10 @@ def decide(probs: np.ndarray, whole_page: bool = True) -> np.ndarray:
     promoted as :data:`TITLE_PROMOTION` says."""
     best = probs.argmax(axis=1)
     rows = np.arange(len(best))
-    spam = _LABEL_INDEX["spam"]
+    spam = LABEL_INDEX["spam"]
     kept = np.isin(best, _KEPT)
     best[kept & (probs[:, spam] * SPAM_DECISION_WEIGHT > probs[rows, best])] = spam
-    title = _LABEL_INDEX["title"]
+    title = LABEL_INDEX["title"]
     if whole_page and len(best) and not (best == title).any():
         likely = int(probs[:, title].argmax())
         if probs[likely, title] >= TITLE_PROMOTION:
@@ -82,7 +81,7 @@ def echo_titles(best: np.ndarray, confidence: np.ndarray, texts: Sequence[str]) 
     A repeat takes the confidence of the title line it repeats: the decision is that
     line's decision, made again.
     """
-    title = _LABEL_INDEX["title"]
+    title = LABEL_INDEX["title"]
     at = np.flatnonzero(best == title)
     if not len(at):
         return
@@ -119,7 +118,7 @@ def original_titles_are_meta(best: np.ndarray, confidence: np.ndarray, texts: Se
     the edge of the article (dev: 14 of 15 such lines were body). The words leave no
     doubt, so this is a rule, not a feature.
     """
-    meta = _LABEL_INDEX["meta"]
+    meta = LABEL_INDEX["meta"]
     for i, text in enumerate(texts):
         if "原" in text and best[i] != meta and _ORIGINAL_TITLE.match(text):
             best[i] = meta

@@ -166,41 +166,27 @@ class JoinedLines:
 
 
 def _class_counts(joined: JoinedLines) -> tuple[dict[int, np.ndarray], np.ndarray]:
-    """Characters of each class in each line, and the code points of the joined text."""
+    """Characters of each class in each line, and the flags of every character of the
+    joined text (:mod:`cleanews.chars`)."""
     cps = np.frombuffer(joined.text.encode("utf-32-le"), dtype=np.uint32)
     flags = chars.char_flags(cps)
     out = {}
     for bit in (chars.HAN, chars.LATIN, chars.DIGIT, chars.PUNCT, chars.TRAD, chars.SPACE, chars.TERMINAL, chars.COMMA):
         out[bit] = np.add.reduceat(((flags & bit) != 0).astype(np.int64), joined.starts).astype(np.float64)
     out[chars.NON_ASCII] = np.add.reduceat(((flags & chars.NON_ASCII) != 0).astype(np.int64), joined.starts)
-    return out, cps
+    return out, flags
 
 
-def _bmp_set(characters: str) -> np.ndarray:
-    """A lookup table over the Basic Multilingual Plane: True for the given characters."""
-    table = np.zeros(0x10000, dtype=bool)
-    table[[ord(c) for c in characters]] = True
-    return table
-
-
-_TERMINALS = _bmp_set("。！？!?…；;.")
-_CLOSERS = _bmp_set("”」』\"')）")
-
-
-def _in(table: np.ndarray, cps: np.ndarray) -> np.ndarray:
-    return table[np.where(cps < 0x10000, cps, 0)]
-
-
-def _terminal_end(cps: np.ndarray, joined: JoinedLines, lengths: np.ndarray) -> np.ndarray:
+def _terminal_end(flags: np.ndarray, joined: JoinedLines, lengths: np.ndarray) -> np.ndarray:
     """1 where a line ends in terminal punctuation, perhaps followed by one closing quote
-    or bracket (what ``[。！？!?…；;.][”」』"')）]?$`` finds, read off the code points)."""
+    or bracket (what ``[。！？!?…；;.][”」』"')）]?$`` finds, read off the character flags)."""
     out = np.zeros(joined.n)
     has = lengths > 0
     last_at = (joined.starts + lengths - 1)[has]
-    last = cps[last_at]
-    ends = _in(_TERMINALS, last)
-    two = (lengths[has] >= 2) & _in(_CLOSERS, last)
-    ends[two] = _in(_TERMINALS, cps[last_at[two] - 1])
+    last = flags[last_at]
+    ends = (last & chars.END_PUNCT) != 0
+    two = (lengths[has] >= 2) & ((last & chars.CLOSER) != 0)
+    ends[two] = (flags[last_at[two] - 1] & chars.END_PUNCT) != 0
     out[has] = ends
     return out
 
@@ -249,13 +235,13 @@ def line_features(raws: Sequence[str], norms: Sequence[str]) -> LineFeatures:
     bare_lines = bare_text.split("\n")[:n]
     bare = JoinedLines(bare_lines)
     raw = JoinedLines([r[:MAX_LINE_CHARS] for r in raws])
-    cls, cps = _class_counts(page)
+    cls, flags = _class_counts(page)
     lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=n)
     m = np.maximum(lengths.astype(np.float64), 1.0)
     full_len = np.fromiter((len(s) for s in norms), dtype=np.float64, count=n)
     lead = np.fromiter((len(r) - len(r.lstrip()) for r in raws), dtype=np.float64, count=n)
     md_count, md_chars = page.lengths(_MD_LINK)
-    terminal_end = _terminal_end(cps, page, lengths)
+    terminal_end = _terminal_end(flags, page, lengths)
     han = cls[chars.HAN] / m
 
     x = np.zeros((n, width))
@@ -292,7 +278,7 @@ def line_features(raws: Sequence[str], norms: Sequence[str]) -> LineFeatures:
     put("copyright", anywhere(_COPYRIGHT))
     put("credit", anywhere(_CREDIT))
     put("breadcrumb", np.log1p(page.counts(_BREADCRUMB)))
-    bars = ((cps == 0x7C) | (cps == 0xFF5C)).astype(np.int64)  # | and ｜
+    bars = ((flags & chars.BAR) != 0).astype(np.int64)
     put("separators", np.log1p(np.add.reduceat(bars, page.starts).astype(np.float64)))
     tokens = _token_measures(bare)
     for k, name in enumerate(("log_tokens", "mean_token_len", "short_token_share", "region_share", "nav_share")):

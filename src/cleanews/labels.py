@@ -5,6 +5,9 @@ from __future__ import annotations
 LABELS: tuple[str, ...] = ("body", "title", "meta", "nav", "region", "links", "spam", "chrome")
 """Every non-blank line of a page gets exactly one of these."""
 
+LABEL_INDEX: dict[str, int] = {label: i for i, label in enumerate(LABELS)}
+"""Position of each label in :data:`LABELS` (the column of its probability)."""
+
 BLANK = "-"
 """The label column of a blank line in a labelled page."""
 

@@ -26,7 +26,7 @@ from .decisions import decide
 from .evaluate import calibration_error
 from .features import LineFeatures, line_features
 from .labelled import LabelledPage
-from .labels import LABELS
+from .labels import LABEL_INDEX, LABELS
 from .linear import OneVsRestLinear
 from .ngrams import NGRAM_FEATURES, grams_matrix
 from .page import Line, is_blank, normalise_many
@@ -43,8 +43,6 @@ CHUNK_MARGIN = 200
 
 MIN_CALIBRATION_LINES = 500
 """Fewer hand-labelled lines than this and the temperature is fitted on all pages."""
-
-_LABEL_INDEX = {label: i for i, label in enumerate(LABELS)}
 
 
 @dataclass
@@ -218,7 +216,7 @@ class LineClassifier:
         from sklearn.model_selection import GroupKFold
 
         datas = [prepare(p.lines) for p in pages]
-        ys = [np.array([_LABEL_INDEX[p.labels[i]] for i in d.rows], dtype=int) for p, d in zip(pages, datas)]
+        ys = [np.array([LABEL_INDEX[p.labels[i]] for i in d.rows], dtype=int) for p, d in zip(pages, datas)]
         groups = np.concatenate([np.full(len(y), k) for k, y in enumerate(ys)])
         y = np.concatenate(ys)
         dense = np.vstack([d.dense for d in datas]).astype(np.float64)
@@ -257,7 +255,7 @@ class LineClassifier:
         calibrated = _softmax(np.log(np.clip(oof2, 1e-12, 1.0)) / self.temperature_)
         # The label chain, and a second temperature for the smoothed probabilities
         # (smoothing sharpens them), fitted on the same out-of-fold predictions.
-        self.chain_ = LabelChain.fit(ys, len(LABELS), keep=_LABEL_INDEX["spam"]) if self.smooth else None
+        self.chain_ = LabelChain.fit(ys, len(LABELS), keep=LABEL_INDEX["spam"]) if self.smooth else None
         smoothed = self._smooth_pages(calibrated, [len(yk) for yk in ys])
         fit_t2 = self.calibrate and self.smooth
         self.smooth_temperature_ = _fit_temperature_ece(smoothed[calib], y[calib]) if fit_t2 else 1.0
