@@ -3,9 +3,9 @@
 Two test sets:
 
 - ``../shared/corpus/dev/`` (skipped with a note when absent): the shipped model,
-  scored with ``cleanews.evaluate.score_lines`` and, on predictions written as
+  scored with ``cleanews.training.evaluate.score_lines`` and, on predictions written as
   ``<name>.jsonl``, with the shared scorer ``../shared/bench/score.py`` itself;
-- the held-out split of ``training_data/`` (``cleanews.train.held_out_split``): a model
+- the held-out split of ``training_data/`` (``cleanews.training.train.held_out_split``): a model
   trained here on the other pages only (cached under /tmp, keyed by the training data
   and the model code), since the shipped model has seen every page of training_data.
 
@@ -35,11 +35,11 @@ from pathlib import Path
 import common
 
 import cleanews
-from cleanews.evaluate import Scores, format_scores, score_lines
-from cleanews.features import FEATURE_VERSION
-from cleanews.labelled import LabelledPage, find_labelled, read_labelled
-from cleanews.page import split_lines
-from cleanews.train import TrainOptions, data_hash, held_out_split
+from cleanews.data.labelled import LabelledPage, find_labelled, read_labelled
+from cleanews.features.measures import FEATURE_VERSION
+from cleanews.text.lines import split_lines
+from cleanews.training.evaluate import Scores, format_scores, score_lines
+from cleanews.training.train import TrainOptions, data_hash, held_out_split
 
 # The files whose code decides what a trained model is: a change retrains the cached model.
 MODEL_CODE = (
@@ -191,7 +191,7 @@ def show_set(
     scores = {name: score(items, preds) for name, preds in systems.items()}
     if cleanews_name in scores:
         print()
-        print(f"{cleanews_name}: per-label scores (cleanews.evaluate.score_lines)")
+        print(f"{cleanews_name}: per-label scores (cleanews.training.evaluate.score_lines)")
         print(format_scores(scores[cleanews_name]))
     return scores
 

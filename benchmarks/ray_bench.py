@@ -27,7 +27,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 import cleanews
-from cleanews.ray_engine import RayNotInstalled, clean_folder_with_ray, clean_one, connected
+from cleanews.run.ray import RayNotInstalled, clean_folder_with_ray, clean_one, connected
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV_PAGES = ROOT.parent / "shared" / "corpus" / "dev" / "pages"

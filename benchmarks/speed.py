@@ -50,7 +50,7 @@ from pathlib import Path  # noqa: E402
 import common  # noqa: E402
 
 import cleanews  # noqa: E402
-from cleanews.page import split_lines  # noqa: E402
+from cleanews.text.lines import split_lines  # noqa: E402
 
 SIZES = (("1 KB", 1_000), ("1 MB", 1_000_000), ("10 MB", 10_000_000), ("100 MB", 100_000_000))
 SECTIONS = ("throughput", "cold", "growth", "jobs", "profile")

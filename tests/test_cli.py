@@ -20,20 +20,19 @@ from typing import IO
 
 import joblib
 import pytest
+from .conftest import ROOT
 from threadpoolctl import threadpool_limits
 from typer.testing import CliRunner
 
-import cleanews.batch as batch
-import cleanews.model as model_module
+import cleanews.model.classifier as model_module
+import cleanews.run.batch as batch
 from cleanews import cli
-from cleanews.clean import CleanOptions, clean_page, label_page
+from cleanews.api import CleanOptions, clean_page, label_page
 from cleanews.cli import app
-from cleanews.features import FEATURE_VERSION
-from cleanews.labelled import read_labelled
-from cleanews.labels import LABELS
-from cleanews.store import Model, load_model
-
-from .conftest import ROOT
+from cleanews.data.labelled import read_labelled
+from cleanews.data.labels import LABELS
+from cleanews.features.measures import FEATURE_VERSION
+from cleanews.model.store import Model, load_model
 
 PAGE = (
     "每日新闻网\n"

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleanews.decode import NotTextError, decode_bytes
+from cleanews.text.decode import NotTextError, decode_bytes
 
 SIMPLIFIED = "北京时间3月18日，国家统计局发布数据显示，全国规模以上工业增加值同比增长百分之五点九。记者从会上获悉，"
 TRADITIONAL = "臺灣中央氣象署表示，颱風將於明天清晨登陸，各地民眾應提前做好防範準備，避免前往海邊與山區活動。"

@@ -12,12 +12,12 @@ from scipy import sparse
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import SGDClassifier
 
-from cleanews.chars import DIGIT, HAN, LATIN, PUNCT, TRAD, char_flags
-from cleanews.features import DENSE_NAMES, line_features
-from cleanews.linear import OneVsRestLinear
-from cleanews.ngrams import NGRAM_FEATURES, grams_dot, grams_matrix, page_grams
-from cleanews.page import normalise, split_lines
-from cleanews.trees import TreeEnsemble
+from cleanews.features.measures import DENSE_NAMES, line_features
+from cleanews.features.ngrams import NGRAM_FEATURES, grams_dot, grams_matrix, page_grams
+from cleanews.model.linear import OneVsRestLinear
+from cleanews.model.trees import TreeEnsemble
+from cleanews.text.chars import DIGIT, HAN, LATIN, PUNCT, TRAD, char_flags
+from cleanews.text.lines import normalise, split_lines
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
@@ -155,7 +155,7 @@ def test_labelling_does_not_import_scikit_learn() -> None:
 
 
 def test_label_chain_mends_an_odd_line_in_a_run_and_leaves_spam_alone() -> None:
-    from cleanews.sequence import LabelChain
+    from cleanews.model.chain import LabelChain
 
     runs = [[0] * 30 + [1] * 30 + [0] * 30, [1] * 50 + [2] * 5 + [1] * 50]
     chain = LabelChain.fit(runs, n_labels=3, keep=2)
@@ -171,7 +171,7 @@ def test_label_chain_mends_an_odd_line_in_a_run_and_leaves_spam_alone() -> None:
 
 
 def test_label_chain_scan_equals_the_forward_backward_loop() -> None:
-    from cleanews import sequence
+    from cleanews.model import chain as sequence
 
     rng = np.random.default_rng(4)
     chain = sequence.LabelChain.fit([rng.integers(0, 4, size=200).tolist()], n_labels=4)
@@ -192,8 +192,8 @@ def test_label_chain_scan_equals_the_forward_backward_loop() -> None:
 
 
 def test_decisions_weigh_spam_against_kept_labels_only_and_promote_a_title() -> None:
-    from cleanews.decisions import SPAM_DECISION_WEIGHT, TITLE_PROMOTION, decide
-    from cleanews.labels import LABELS
+    from cleanews.data.labels import LABELS
+    from cleanews.decide import SPAM_DECISION_WEIGHT, TITLE_PROMOTION, decide
 
     at = {label: i for i, label in enumerate(LABELS)}
 
@@ -221,8 +221,8 @@ def test_decisions_weigh_spam_against_kept_labels_only_and_promote_a_title() -> 
 
 
 def test_repeats_of_the_title_are_title_with_the_title_confidence() -> None:
-    from cleanews.decisions import echo_titles
-    from cleanews.labels import LABELS
+    from cleanews.data.labels import LABELS
+    from cleanews.decide import echo_titles
 
     at = {label: i for i, label in enumerate(LABELS)}
     texts = [
@@ -245,8 +245,8 @@ def test_repeats_of_the_title_are_title_with_the_title_confidence() -> None:
 
 
 def test_lines_giving_the_original_headline_are_meta() -> None:
-    from cleanews.decisions import ORIGINAL_TITLE_CONFIDENCE, original_titles_are_meta
-    from cleanews.labels import LABELS
+    from cleanews.data.labels import LABELS
+    from cleanews.decide import ORIGINAL_TITLE_CONFIDENCE, original_titles_are_meta
 
     at = {label: i for i, label in enumerate(LABELS)}
     texts = [
@@ -263,7 +263,7 @@ def test_lines_giving_the_original_headline_are_meta() -> None:
 
 
 def test_calibration_error_is_the_weighted_gap_per_bin() -> None:
-    from cleanews.evaluate import calibration_error
+    from cleanews.training.evaluate import calibration_error
 
     assert calibration_error([], []) is None
     # bin 0.9-1.0: confidence 0.95, accuracy 1/2 -> gap 0.45 on 2 of 4 decisions;

@@ -5,13 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from .conftest import SEEDS, TRAINING
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleanews.labelled import LabelledFormatError, format_labelled, parse_labelled, read_labelled
-from cleanews.page import is_blank, normalise, split_lines
-
-from .conftest import SEEDS, TRAINING
+from cleanews.data.labelled import LabelledFormatError, format_labelled, parse_labelled, read_labelled
+from cleanews.text.lines import is_blank, normalise, split_lines
 
 
 @pytest.mark.parametrize("text", ["a\nb\n", "a\r\nb\r\n", "a\rb\r", "a\nb", "", "\n\n", "x\r\ny\nz", "只有一行"])
@@ -96,7 +95,7 @@ def test_seed_labels_give_the_seeds_back_byte_for_byte(seed_texts: dict[str, str
 
 
 def test_normalising_a_page_at_once_equals_line_by_line() -> None:
-    from cleanews.page import normalise, normalise_many
+    from cleanews.text.lines import normalise, normalise_many
 
     texts = [
         "　　全角　空格 和\u00a0不换行",
@@ -116,7 +115,7 @@ def test_normalising_a_page_at_once_equals_line_by_line() -> None:
 def test_fast_nfkc_equals_unicodedata_on_every_full_width_form_and_odd_text() -> None:
     import unicodedata
 
-    from cleanews.page import nfkc_lines
+    from cleanews.text.lines import nfkc_lines
 
     every_form = "".join(chr(c) for c in range(0xFF00, 0xFFF0)) + "\u3000"
     texts = [
@@ -135,6 +134,6 @@ def test_fast_nfkc_equals_unicodedata_on_every_full_width_form_and_odd_text() ->
 def test_fast_nfkc_equals_unicodedata_on_random_text(text: str) -> None:
     import unicodedata
 
-    from cleanews.page import nfkc_lines
+    from cleanews.text.lines import nfkc_lines
 
     assert nfkc_lines(text) == unicodedata.normalize("NFKC", text)

@@ -9,7 +9,7 @@ SCRIPT = """
 import sys
 sys.modules["ray"] = None          # as if Ray were not installed
 sys.modules["pyarrow"] = None
-import cleanews.ray_engine as engine
+import cleanews.run.ray as engine
 for call in (lambda: engine.clean_folder_with_ray(".", "out.jsonl"),
              lambda: engine.run_clean_on_ray(["."], None, "text", None),
              lambda: engine.PageCleaner()):

@@ -13,13 +13,13 @@ region, links, spam, chrome) with a calibrated confidence::
 
 import logging
 
-from .clean import CleanOptions, LabelledLine, PageResult, clean_page, label_page
-from .decode import Decoded, NotTextError, decode_bytes, read_page_file
-from .evaluate import Scores
-from .labelled import LabelledFormatError, LabelledPage, format_labelled, parse_labelled, read_labelled
-from .labels import DEFAULT_KEEP, LABELS
-from .store import Model, ModelError, load_model, save_model
-from .train import TrainOptions, evaluate_model, train_model
+from cleanews.api import CleanOptions, LabelledLine, PageResult, clean_page, label_page
+from cleanews.data.labelled import LabelledFormatError, LabelledPage, format_labelled, parse_labelled, read_labelled
+from cleanews.data.labels import DEFAULT_KEEP, LABELS
+from cleanews.model.store import Model, ModelError, load_model, save_model
+from cleanews.text.decode import Decoded, NotTextError, decode_bytes, read_page_file
+from cleanews.training.evaluate import Scores
+from cleanews.training.train import TrainOptions, evaluate_model, train_model
 
 __version__ = "0.1.0"
 

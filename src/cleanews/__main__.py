@@ -1,5 +1,5 @@
 """``python -m cleanews`` runs the command-line tool."""
 
-from .cli import app
+from cleanews.cli import app
 
 app(prog_name="cleanews")

@@ -16,15 +16,15 @@ from typing import Annotated
 
 import typer
 
-from . import __version__
-from .batch import STDIN, Outcome, PlanError, default_jobs, is_batch, plan, run
-from .clean import CleanOptions
-from .evaluate import format_scores
-from .labelled import LabelledFormatError
-from .labels import parse_labels
-from .store import ModelError, load_model, save_model
-from .train import TrainOptions, evaluate_model, train_model
-from .writers import FORMATS
+from cleanews import __version__
+from cleanews.api import CleanOptions
+from cleanews.data.labelled import LabelledFormatError
+from cleanews.data.labels import parse_labels
+from cleanews.model.store import ModelError, load_model, save_model
+from cleanews.run.batch import STDIN, Outcome, PlanError, default_jobs, is_batch, plan, run
+from cleanews.run.writers import FORMATS
+from cleanews.training.evaluate import format_scores
+from cleanews.training.train import TrainOptions, evaluate_model, train_model
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -150,7 +150,7 @@ def clean(
 
 
 def _run_on_ray(jobs, output, fmt, options, model, address, n_jobs, progress):  # type: ignore[no-untyped-def]
-    from .ray_engine import RayEngineError, RayNotInstalled, run_clean_on_ray
+    from cleanews.run.ray import RayEngineError, RayNotInstalled, run_clean_on_ray
 
     try:
         return run_clean_on_ray(

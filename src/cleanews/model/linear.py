@@ -1,7 +1,7 @@
 """Pass one as plain arrays: one-vs-rest logistic scores over n-grams and line measures.
 
 scikit-learn's SGDClassifier fits it; prediction needs only the weights, so labelling
-pages does not import scikit-learn (see :mod:`cleanews.trees` for why that matters).
+pages does not import scikit-learn (see :mod:`cleanews.model.trees` for why that matters).
 Probabilities follow scikit-learn's one-vs-rest rule exactly: each label's sigmoid,
 then normalised to sum to one.
 """
@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .ngrams import NGRAM_FEATURES, Grams, grams_dot
+from cleanews.features.ngrams import NGRAM_FEATURES, Grams, grams_dot
 
 
 class OneVsRestLinear:

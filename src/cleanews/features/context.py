@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .features import DENSE_NAMES
+from cleanews.features.measures import DENSE_NAMES
 
 NEIGHBOUR_OFFSETS = (-3, -2, -1, 1, 2, 3)
 """Neighbours whose first-pass probabilities a line sees one by one."""

@@ -12,11 +12,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from .decisions import decide_page
-from .decode import decode_bytes
-from .labels import DEFAULT_KEEP, LABELS
-from .page import Line, split_lines
-from .store import Model, load_model
+from cleanews.data.labels import DEFAULT_KEEP, LABELS
+from cleanews.decide import decide_page
+from cleanews.model.store import Model, load_model
+from cleanews.text.decode import decode_bytes
+from cleanews.text.lines import Line, split_lines
 
 _default_model: Model | None = None
 _default_lock = threading.Lock()

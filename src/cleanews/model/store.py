@@ -20,8 +20,8 @@ from typing import Any
 
 import joblib
 
-from .features import FEATURE_VERSION
-from .labels import LABELS
+from cleanews.data.labels import LABELS
+from cleanews.features.measures import FEATURE_VERSION
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ def default_model_path() -> Path:
     packaged = resources.files("cleanews").joinpath("_models", MODEL_FILENAME)
     if packaged.is_file():
         return Path(str(packaged))
-    checkout = Path(__file__).resolve().parents[2] / "models" / MODEL_FILENAME
+    checkout = Path(__file__).resolve().parents[3] / "models" / MODEL_FILENAME
     return checkout
 
 

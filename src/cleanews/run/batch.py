@@ -19,10 +19,10 @@ from pathlib import Path
 
 from threadpoolctl import threadpool_limits
 
-from .clean import CleanOptions, label_page
-from .decode import NotTextError
-from .store import Model
-from .writers import EXTENSIONS, atomic_output, stdout_output, write_result
+from cleanews.api import CleanOptions, label_page
+from cleanews.model.store import Model
+from cleanews.run.writers import EXTENSIONS, atomic_output, stdout_output, write_result
+from cleanews.text.decode import NotTextError
 
 STDIN = "-"
 IN_FLIGHT_PER_WORKER = 4

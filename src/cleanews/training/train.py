@@ -12,13 +12,13 @@ from typing import Any
 
 import numpy as np
 
-from .clean import predict_lines
-from .decisions import decide
-from .evaluate import Scores, score_lines
-from .labelled import LabelledPage, find_labelled, read_labelled
-from .labels import LABELS
-from .model import LineClassifier
-from .store import Model
+from cleanews.api import predict_lines
+from cleanews.data.labelled import LabelledPage, find_labelled, read_labelled
+from cleanews.data.labels import LABELS
+from cleanews.decide import decide
+from cleanews.model.classifier import LineClassifier
+from cleanews.model.store import Model
+from cleanews.training.evaluate import Scores, score_lines
 
 logger = logging.getLogger(__name__)
 

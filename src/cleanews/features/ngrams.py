@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .chars import DIGIT, char_flags
+from cleanews.text.chars import DIGIT, char_flags
 
 NGRAM_BITS = 18
 NGRAM_FEATURES = 2**NGRAM_BITS

@@ -8,7 +8,7 @@ from probabilities as noisy as those it will see on new pages. A single temperat
 fitted on out-of-fold pass-two predictions, makes the confidences honest.
 
 scikit-learn fits both passes; the fitted passes are then copied into plain arrays
-(:mod:`cleanews.linear`, :mod:`cleanews.trees`), so labelling needs numpy alone and
+(:mod:`cleanews.model.linear`, :mod:`cleanews.model.trees`), so labelling needs numpy alone and
 starts without importing scikit-learn."""
 
 from __future__ import annotations
@@ -21,17 +21,17 @@ from typing import Any
 
 import numpy as np
 
-from .context import context_features
-from .decisions import decide
-from .evaluate import calibration_error
-from .features import LineFeatures, line_features
-from .labelled import LabelledPage
-from .labels import LABEL_INDEX, LABELS
-from .linear import OneVsRestLinear
-from .ngrams import NGRAM_FEATURES, grams_matrix
-from .page import Line, is_blank, normalise_many
-from .sequence import LabelChain
-from .trees import MAX_DEPTH, TreeEnsemble
+from cleanews.data.labelled import LabelledPage
+from cleanews.data.labels import LABEL_INDEX, LABELS
+from cleanews.decide import decide
+from cleanews.features.context import context_features
+from cleanews.features.measures import LineFeatures, line_features
+from cleanews.features.ngrams import NGRAM_FEATURES, grams_matrix
+from cleanews.model.chain import LabelChain
+from cleanews.model.linear import OneVsRestLinear
+from cleanews.model.trees import MAX_DEPTH, TreeEnsemble
+from cleanews.text.lines import Line, is_blank, normalise_many
+from cleanews.training.evaluate import calibration_error
 
 logger = logging.getLogger(__name__)
 

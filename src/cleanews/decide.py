@@ -14,8 +14,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .features import JoinedLines
-from .labels import DEFAULT_KEEP, LABEL_INDEX
+from cleanews.data.labels import DEFAULT_KEEP, LABEL_INDEX
+from cleanews.features.measures import JoinedLines
 
 SPAM_DECISION_WEIGHT = 3.0
 """How much more a kept spam line costs than a dropped article line. When the likeliest

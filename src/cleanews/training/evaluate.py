@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .labels import DEFAULT_KEEP, LABELS
+from cleanews.data.labels import DEFAULT_KEEP, LABELS
 
 CALIBRATION_BINS = 10
 

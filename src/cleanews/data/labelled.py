@@ -11,8 +11,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .labels import BLANK, LABELS
-from .page import Line, is_blank, split_lines
+from cleanews.data.labels import BLANK, LABELS
+from cleanews.text.lines import Line, is_blank, split_lines
 
 _VALID = frozenset(LABELS)
 

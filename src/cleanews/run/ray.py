@@ -21,7 +21,7 @@ Three ways in, from the most control to the least:
 * :func:`clean_folder_with_ray`: a folder of pages (``*.txt``) or JSON Lines files with a
   text column in, one JSONL or Parquet file out, one row per page, in input order.
 * :func:`run_clean_on_ray`: what ``cleanews clean --engine ray`` runs. The same jobs and
-  the same output files as the in-process batch (:func:`cleanews.batch.run`), with the
+  the same output files as the in-process batch (:func:`cleanews.run.batch.run`), with the
   pages cleaned by actors on the cluster.
 
 Every actor loads the model once, in its constructor. A page that cannot be cleaned
@@ -60,11 +60,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .batch import STDIN, Job, Outcome, Summary, plan, run_job, walk_pages
-from .clean import CleanOptions, label_page
-from .decode import NotTextError
-from .labels import DEFAULT_KEEP, parse_labels
-from .store import Model, load_model
+from cleanews.api import CleanOptions, label_page
+from cleanews.data.labels import DEFAULT_KEEP, parse_labels
+from cleanews.model.store import Model, load_model
+from cleanews.run.batch import STDIN, Job, Outcome, Summary, plan, run_job, walk_pages
+from cleanews.text.decode import NotTextError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pyarrow as pa
@@ -591,7 +591,7 @@ def clean_folder_with_ray(
         num_workers: the number of actors, each holding a model (default: every CPU
             of the cluster).
         model_path, options: the model (None: the shipped one) and what to keep.
-        on_done: called with each page's :class:`~cleanews.batch.Outcome`, in order.
+        on_done: called with each page's :class:`~cleanews.run.batch.Outcome`, in order.
 
     Rows: for pages, ``path`` and the :data:`OUTPUT_COLUMNS`; for JSON Lines, each
     record's own fields and the :data:`OUTPUT_COLUMNS`. Rows come out in input order
@@ -688,22 +688,22 @@ def run_clean_on_ray(
     """What ``cleanews clean ... --engine ray [--address ADDR]`` runs: the in-process batch, on Ray.
 
     Args:
-        jobs_or_paths: :class:`~cleanews.batch.Job` objects from
-            :func:`cleanews.batch.plan`, or the paths of the command line (then
+        jobs_or_paths: :class:`~cleanews.run.batch.Job` objects from
+            :func:`cleanews.run.batch.plan`, or the paths of the command line (then
             planned here with ``output``, ``fmt`` and ``pattern``; a
-            :class:`~cleanews.batch.PlanError` surfaces before any work).
+            :class:`~cleanews.run.batch.PlanError` surfaces before any work).
         output: the ``-o`` of the command line (used only to plan paths).
         fmt: ``text``, ``jsonl`` or ``tsv``: the per-page output format of the CLI.
         options, model_path: what to keep, and the model file (None: the shipped one).
         address: a running cluster; None starts a local one.
         num_workers: actors (``--jobs``; None or 0: every CPU of the cluster).
-        on_done: called with each page's :class:`~cleanews.batch.Outcome` (the
+        on_done: called with each page's :class:`~cleanews.run.batch.Outcome` (the
             CLI's progress counter).
 
-    Each actor loads the model once and runs :func:`cleanews.batch.run_job`, so the
+    Each actor loads the model once and runs :func:`cleanews.run.batch.run_job`, so the
     files written and the failures reported are those of the in-process batch. Jobs
     that read standard input or write to standard output run here, in the driver.
-    Returns the :class:`~cleanews.batch.Summary` (``failed`` names each failed input).
+    Returns the :class:`~cleanews.run.batch.Summary` (``failed`` names each failed input).
     """
     _import_ray()
     jobs = _as_jobs(jobs_or_paths, output, fmt, pattern)
@@ -769,7 +769,7 @@ def _as_jobs(
 
 
 class JobRunner:
-    """Actor for :func:`run_clean_on_ray`: :func:`cleanews.batch.run_job` for rows of (source, path, output).
+    """Actor for :func:`run_clean_on_ray`: :func:`cleanews.run.batch.run_job` for rows of (source, path, output).
 
     ``path`` and ``output`` are absolute; ``source`` is the input as the user named it.
     """

@@ -2,8 +2,8 @@
 
 Two parts per line: a short dense vector of hand-made measures (named in
 :data:`DENSE_NAMES`, so importances can be read) and hashed character n-grams
-(:mod:`cleanews.ngrams`). Both are computed for a whole page at once: the distinct lines
-are joined, character classes are counted with numpy (:mod:`cleanews.chars`) and every
+(:mod:`cleanews.features.ngrams`). Both are computed for a whole page at once: the distinct lines
+are joined, character classes are counted with numpy (:mod:`cleanews.text.chars`) and every
 pattern runs once over the joined text, its matches mapped back to lines. Only the
 token measures keep a short Python loop per line.
 """
@@ -18,9 +18,9 @@ from typing import Any
 import numpy as np
 import regex
 
-from . import chars
-from .lexicon import CHROME_WORDS, CITIES, LINK_WORDS, META_WORDS, NAV_WORDS, PROVINCES, SPAM_WORDS
-from .ngrams import Grams, page_grams
+from cleanews.features.lexicon import CHROME_WORDS, CITIES, LINK_WORDS, META_WORDS, NAV_WORDS, PROVINCES, SPAM_WORDS
+from cleanews.features.ngrams import Grams, page_grams
+from cleanews.text import chars
 
 FEATURE_VERSION = 3
 """Bumped whenever the features change; a saved model with another version is refused."""
@@ -167,7 +167,7 @@ class JoinedLines:
 
 def _class_counts(joined: JoinedLines) -> tuple[dict[int, np.ndarray], np.ndarray]:
     """Characters of each class in each line, and the flags of every character of the
-    joined text (:mod:`cleanews.chars`)."""
+    joined text (:mod:`cleanews.text.chars`)."""
     cps = np.frombuffer(joined.text.encode("utf-32-le"), dtype=np.uint32)
     flags = chars.char_flags(cps)
     out = {}

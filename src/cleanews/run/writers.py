@@ -17,8 +17,8 @@ from functools import cache
 from pathlib import Path
 from typing import IO
 
-from .clean import PageResult
-from .labels import BLANK
+from cleanews.api import PageResult
+from cleanews.data.labels import BLANK
 
 FORMATS = ("text", "jsonl", "tsv")
 EXTENSIONS = {"text": ".txt", "jsonl": ".jsonl", "tsv": ".tsv"}

@@ -1,0 +1,1 @@
+"""Data layer: the eight labels and the labelled-page format."""

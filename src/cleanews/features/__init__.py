@@ -1,0 +1,1 @@
+"""Feature layer: what the model reads of each line (measures, n-grams, context columns)."""

@@ -1,0 +1,1 @@
+"""Model layer: the fitted passes, their chain and calibration, and the model file."""

@@ -1,0 +1,1 @@
+"""Training layer: fitting a model on labelled pages and scoring it."""
