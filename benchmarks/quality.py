@@ -36,27 +36,13 @@ import common
 
 import cleanews
 from cleanews.data.labelled import LabelledPage, find_labelled, read_labelled
-from cleanews.features.measures import FEATURE_VERSION
+from cleanews.features.schema import SCHEMA_VERSION
 from cleanews.text.lines import split_lines
 from cleanews.training.evaluate import Scores, format_scores, score_lines
 from cleanews.training.train import TrainOptions, data_hash, held_out_split
 
-# The files whose code decides what a trained model is: a change retrains the cached model.
-MODEL_CODE = (
-    "model.py",
-    "decisions.py",
-    "features.py",
-    "chars.py",
-    "ngrams.py",
-    "context.py",
-    "lexicon.py",
-    "linear.py",
-    "trees.py",
-    "sequence.py",
-    "page.py",
-    "train.py",
-    "labels.py",
-)
+# The layers whose code decides what a trained model is: a change retrains the cached model.
+MODEL_CODE = ("text", "features", "model", "data", "training", "decide.py")
 
 
 @dataclass
@@ -224,9 +210,9 @@ def code_hash() -> str:
     src = Path(cleanews.__file__).parent
     h = hashlib.sha256()
     for name in MODEL_CODE:
-        f = src / name
-        if f.is_file():
-            h.update(name.encode() + b"\0" + f.read_bytes())
+        files = sorted((src / name).rglob("*.py")) if (src / name).is_dir() else [src / name]
+        for f in files:
+            h.update(str(f.relative_to(src)).encode() + b"\0" + f.read_bytes())
     return h.hexdigest()
 
 
@@ -234,7 +220,7 @@ def held_out_model(train_files: Sequence[Path], train_pages: Sequence[LabelledPa
     """A model trained on the train split only, cached under /tmp by data, code and options."""
     options = TrainOptions()
     key = hashlib.sha256(
-        f"{data_hash(train_pages)}|{FEATURE_VERSION}|{code_hash()}|{sorted(options.__dict__.items())}".encode()
+        f"{data_hash(train_pages)}|{SCHEMA_VERSION}|{code_hash()}|{sorted(options.as_dict().items())}".encode()
     ).hexdigest()[:20]
     path = common.CACHE / f"heldout-{key}.joblib"
     if path.is_file() and not retrain:

@@ -31,10 +31,10 @@ from cleanews.api import CleanOptions, clean_page, label_page
 from cleanews.cli import app
 from cleanews.data.labelled import read_labelled
 from cleanews.data.labels import LABELS
-from cleanews.features.measures import FEATURE_VERSION
+from cleanews.features.schema import SCHEMA_VERSION, current_schema
 from cleanews.model.store import Model, load_model
 
-from .conftest import ROOT
+from .conftest import ROOT, labelled_page
 
 PAGE = (
     "每日新闻网\n"
@@ -386,8 +386,12 @@ def test_min_confidence_drops_unsure_kept_lines(runner: CliRunner, tmp_path: Pat
     records = jsonl(invoke(runner, *args).stdout)
     assert [r["kept"] for r in records] == [r["label"] is not None and r["confidence"] > floor for r in records]
     assert 0 < sum(r["kept"] for r in records) < sum(r["label"] is not None for r in records)
+    # A floor of 1.0 keeps only the kept lines that are certain: the same as the API, and less than no floor.
+    strict = label_page(PAGE, options=CleanOptions(min_confidence=1.0))
     text = invoke(runner, "clean", str(path), "--min-confidence", "1.0").stdout
-    assert len(text) <= len(invoke(runner, "clean", str(path)).stdout)
+    assert text == strict.text
+    assert all(line.confidence == 1.0 for line in strict if line.kept)
+    assert len(text) < len(invoke(runner, "clean", str(path)).stdout)
     result = invoke(runner, "clean", str(path), "--min-confidence", "1.5", code=2)
     assert "min-confidence" in result.stderr
 
@@ -614,8 +618,6 @@ def test_long_pages_are_labelled_in_bounded_chunks(model: Model, monkeypatch: py
     same path: the model sees the page a bounded number of lines at a time."""
     page = PAGE * 60  # 1,140 lines
     whole = label_page(page, model)
-    chunk = getattr(model_module, "CHUNK_LINES", None)
-    assert chunk is not None, "LineClassifier.predict_proba_page does not label long pages in chunks"
     monkeypatch.setattr(model_module, "CHUNK_LINES", 200)
     sizes: list[int] = []
     real = model_module.prepare
@@ -641,33 +643,6 @@ def test_long_page_through_the_command(runner: CliRunner, tmp_path: Path, monkey
 
 # -- train, evaluate, info and bad models ----------------------------------------------
 
-LABELLED_BLOCKS = {
-    "nav": ["每日新闻网", "网站首页 国内 国际 财经 体育", "首页 > 新闻中心 > 正文", "登录 注册 会员中心"],
-    "region": ["北京 上海 天津 重庆", "  • 浙江", "  • 江苏", "广东 广西 海南"],
-    "title": ["第{n}号台风登陆沿海地区 多地停课停工"],
-    "meta": ["来源：新华社 | 时间：2025-03-{d} 11:30:28", "责任编辑：张{n}", "阅读 {n}万"],
-    "body": [
-        "新华社北京3月{d}日电 第{n}号台风今天凌晨在沿海地区登陆，中心附近最大风力十二级。",
-        "气象部门表示，受台风影响，未来三天沿海地区将有大到暴雨，局部地区有特大暴雨。",
-        "当地政府已经启动应急响应，转移安置群众{n}万余人，学校全部停课。",
-        "专家提醒，市民应尽量减少外出，远离海边和低洼地区，注意防范次生灾害。",
-    ],
-    "links": ["相关新闻", "暴雨导致多地交通中断 铁路部门发布通知", "国务院召开常务会议 部署防汛工作", "友情链接"],
-    "spam": ["澳门赌场官网 注册送{n}元彩金", "少妇等你来 [21P]", "大屁股不要太诱人[24P]"],
-    "chrome": ["版权所有 © 2025 每日新闻网 京ICP备2025{n}号", "评论", "大字号", "联系我们 | 关于我们 | 广告服务"],
-}
-
-
-def labelled_page(n: int) -> str:
-    """A tiny labelled page with every label (twice, so that each training fold sees them all)."""
-    out = []
-    for rep in range(2):
-        for label in LABELS:
-            out += [f"{label}\t{t.format(n=n + rep, d=10 + n)}\n" for t in LABELLED_BLOCKS[label]]
-            out.append("-\t\n")
-    return "".join(out)
-
-
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
     """A model trained by the command on four tiny labelled pages (pass two kept short)."""
@@ -676,10 +651,7 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
     for n in range(4):
         write(data / f"page{n}.tsv", labelled_page(n))
     model_path = root / "models" / "tiny.joblib"
-    fast = functools.partial(cli.TrainOptions, max_iter=25)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(cli, "TrainOptions", fast)
-        result = CliRunner().invoke(app, ["train", str(data), "-o", str(model_path), "--folds", "2"])
+    result = CliRunner().invoke(app, ["train", str(data), "-o", str(model_path), "--folds", "2"])
     assert result.exit_code == 0, (result.stdout, result.stderr, result.exception)
     return data, model_path, result.stdout
 
@@ -690,7 +662,7 @@ def test_train_writes_the_model_and_its_card(trained: tuple[Path, Path, str]) ->
     assert f"saved {model_path}" in stdout and "macro-F1" in stdout
     card = json.loads(model_path.with_suffix(".json").read_text(encoding="utf-8"))
     assert card["labels"] == list(LABELS)
-    assert card["feature_version"] == FEATURE_VERSION
+    assert card["schema"] == current_schema().record()
     assert card["training_data"]["pages"] == 4
     assert card["options"]["folds"] == 2
 
@@ -726,7 +698,8 @@ def test_train_refuses_bad_data(runner: CliRunner, tmp_path: Path) -> None:
     assert "p.tsv:1" in result.stderr and "unknown label" in result.stderr
     write(tmp_path / "few" / "p.tsv", "body\t正文\n")
     result = invoke(runner, "train", str(tmp_path / "few"), "-o", str(tmp_path / "m.joblib"), code=2)
-    assert "no line labelled" in result.stderr
+    assert "too few lines labelled body, title, meta, nav, region, links, spam, chrome" in result.stderr
+    assert "body: 1" in result.stderr and "add labelled pages" in result.stderr
     result = invoke(runner, "train", str(tmp_path / "nowhere"), "-o", str(tmp_path / "m.joblib"), code=2)
     assert "does not exist" in result.stderr
     assert not (tmp_path / "m.joblib").exists()
@@ -736,7 +709,7 @@ def test_train_refuses_bad_data(runner: CliRunner, tmp_path: Path) -> None:
 def bad_models(tmp_path: Path) -> dict[str, Path]:
     old = tmp_path / "old.joblib"
     joblib.dump(
-        {"format": "cleanews-model", "feature_version": FEATURE_VERSION - 1, "card": {}, "classifier": None}, old
+        {"format": "cleanews-model", "schema": {"version": SCHEMA_VERSION - 1}, "card": {}, "classifier": None}, old
     )
     text = write(tmp_path / "notes.joblib", "这不是模型\n")
     other = tmp_path / "other.joblib"
@@ -747,7 +720,7 @@ def bad_models(tmp_path: Path) -> dict[str, Path]:
 @pytest.mark.parametrize(
     ("kind", "message"),
     [
-        ("old", "feature version"),
+        ("old", "schema version"),
         ("text", "not a readable cleanews model"),
         ("other", "not a cleanews model"),
         ("missing", "no model at"),

@@ -127,12 +127,12 @@ def test_long_pages_are_labelled_in_chunks(shipped: cleanews.Model, monkeypatch:
     assert same / sum(1 for a in whole if not a.blank) > 0.78
 
 
-def test_feature_version_mismatch_is_refused(tmp_path: Path, shipped: cleanews.Model) -> None:
+def test_schema_version_mismatch_is_refused(tmp_path: Path, shipped: cleanews.Model) -> None:
     payload = joblib.load(shipped.path)
-    payload["feature_version"] = -1
+    payload["schema"] = dict(payload["schema"], version=-1)
     bad = tmp_path / "old.joblib"
     joblib.dump(payload, bad)
-    with pytest.raises(ModelError, match="feature version -1.*retrain"):
+    with pytest.raises(ModelError, match="schema version -1.*retrain"):
         load_model(bad)
 
 

@@ -1,7 +1,6 @@
 """The ``cleanews`` command: a thin typer layer over the Python API (no logic here).
 
-Exit codes: 0 all went well; 1 one or more inputs failed (each named on stderr);
-2 bad usage (an unknown option or label, an unsafe output); 3 the model cannot be used.
+The exit codes are :data:`EXIT_MEANINGS`, shown in every command's ``--help``.
 """
 
 from __future__ import annotations
@@ -26,17 +25,23 @@ from cleanews.run.plan import PlanError, is_batch, plan
 from cleanews.run.pool import Outcome, default_jobs, run
 from cleanews.run.writers import FORMATS
 from cleanews.training.evaluate import format_scores
+from cleanews.training.progress import training_progress
+from cleanews.training.progress import wanted as progress_wanted
 from cleanews.training.train import TrainOptions, evaluate_model, train_model
 
+EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_MODEL = 3
 
-EXIT_CODES = (
-    "\b\nExit codes: 0 success; 1 one or more inputs failed (each is named on standard error,\n"
-    "the rest is still written); 2 bad usage (an unknown option or label, an output that\n"
-    "would overwrite an input); 3 the model cannot be loaded."
-)
+EXIT_MEANINGS = {
+    EXIT_OK: "success",
+    EXIT_FAILED: "one or more inputs failed (each is named on standard error, the rest is still written)",
+    EXIT_USAGE: "bad usage (an unknown option or label, an output that would overwrite an input)",
+    EXIT_MODEL: "the model cannot be loaded",
+}
+
+EXIT_CODES = "\b\nExit codes:\n" + "\n".join(f"  {code} {meaning}" for code, meaning in EXIT_MEANINGS.items())
 
 app = typer.Typer(
     name="cleanews",
@@ -205,8 +210,13 @@ def train(
     output: Annotated[
         Path, typer.Option("--output", "-o", help="Where to save the model (.joblib; a .json card goes beside it).")
     ],
-    folds: Annotated[int, typer.Option(min=2, help="Cross-validation folds, grouped by page.")] = 5,
-    seed: Annotated[int, typer.Option(help="Random seed (training is deterministic for a seed).")] = 0,
+    folds: Annotated[
+        int, typer.Option(min=2, help="Cross-validation folds, grouped by page (fewer when pages are few).")
+    ] = TrainOptions.folds,
+    seed: Annotated[
+        int, typer.Option(help="Random seed (training is deterministic for a seed).")
+    ] = TrainOptions.random_state,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar on stderr.")] = False,
 ) -> None:
     """Train a model on labelled pages and save it with its model card.
 
@@ -219,7 +229,8 @@ def train(
       cleanews train training_data mine/ -o my-model.joblib --folds 3
     """
     try:
-        model = train_model(paths, TrainOptions(folds=folds, random_state=seed))
+        with training_progress(progress_wanted(quiet)) as progress:
+            model = train_model(paths, TrainOptions(folds=folds, random_state=seed), progress)
     except (LabelledFormatError, FileNotFoundError, ValueError) as exc:
         raise _fail(str(exc), EXIT_USAGE) from None
     try:

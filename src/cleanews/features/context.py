@@ -22,15 +22,35 @@ WINDOWS = (4, 12)
 """Half-widths of the windows whose mean probabilities a line sees."""
 
 NEIGHBOUR_DENSE = ("log_len", "terminal_end", "md_link_share", "bullet", "headline_shape", "lead_space", "han_share")
-"""Line measures copied from the nearest neighbours (offsets -2..2)."""
+"""Line measures copied from the nearest neighbours (:data:`NEIGHBOUR_DENSE_OFFSETS`)."""
+
+NEIGHBOUR_DENSE_OFFSETS = (-2, -1, 1, 2)
 
 _DENSE_AT = [DENSE_NAMES.index(name) for name in NEIGHBOUR_DENSE]
 _LOG_LEN = DENSE_NAMES.index("log_len")
 BODY = 0  # index of "body" in LABELS
 TITLE = 1  # index of "title" in LABELS
 
-PAGE_COLUMNS = 17
-"""Columns of per-line page measures (position, article core, repetition, title, echoes)."""
+PAGE_NAMES: tuple[str, ...] = (
+    "position",
+    "position_from_end",
+    "log_page_lines",
+    "in_core",
+    "log_lines_before_core",
+    "log_lines_after_core",
+    "share_before_core",
+    "share_after_core",
+    "core_share",
+    "log_repeats",
+    "log_earlier_repeats",
+    "blank_before",
+    "blank_after",
+    "log_len_vs_window",
+    "title_offset",
+    "holds_title",
+    "log_echoes",
+)
+"""Per-line page measures (position, article core, repetition, title, echoes), in column order."""
 
 ECHO_MIN, ECHO_MAX = 5, 60
 """Lines of this many characters are checked for echoes elsewhere on the page (a headline
@@ -106,7 +126,7 @@ def context_features(
     for half in WINDOWS:
         parts.append(_window_mean(probs, half))
     sel = dense[:, _DENSE_AT]
-    for off in (-2, -1, 1, 2):
+    for off in NEIGHBOUR_DENSE_OFFSETS:
         parts.append(_shift(sel, off, fill=-1.0))
     pos = np.arange(n, dtype=np.float32)
     lo, hi = _article_core(probs[:, BODY], dense[:, _LOG_LEN])
@@ -157,5 +177,16 @@ def context_features(
     return np.hstack(parts).astype(np.float32)
 
 
+def context_names(dense_names: Sequence[str], labels: Sequence[str]) -> tuple[str, ...]:
+    """The name of every column :func:`context_features` returns, in order."""
+    names = list(dense_names) + [f"p1_{label}" for label in labels]
+    names += [f"p1_{label}@{off:+d}" for off in NEIGHBOUR_OFFSETS for label in labels]
+    names += [f"p1_{label}_mean{half}" for half in WINDOWS for label in labels]
+    names += [f"{name}@{off:+d}" for off in NEIGHBOUR_DENSE_OFFSETS for name in NEIGHBOUR_DENSE]
+    return (*names, *PAGE_NAMES)
+
+
 def context_width(n_dense: int, n_labels: int) -> int:
-    return n_dense + n_labels * (1 + len(NEIGHBOUR_OFFSETS) + len(WINDOWS)) + len(NEIGHBOUR_DENSE) * 4 + PAGE_COLUMNS
+    return n_dense + n_labels * (1 + len(NEIGHBOUR_OFFSETS) + len(WINDOWS)) + len(NEIGHBOUR_DENSE) * len(
+        NEIGHBOUR_DENSE_OFFSETS
+    ) + len(PAGE_NAMES)

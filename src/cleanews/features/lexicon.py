@@ -60,6 +60,3 @@ SPAM_WORDS = frozenset(
     "加盟 创业 月入 赚钱 致富 代理 招商 项目 日赚 年赚 兼职 刷单 贷款 办证 发票 代开 荐股 "
     "賭場 娛樂城 百家樂 博彩 彩金 開戶".split()
 )
-
-TERMINAL_PUNCT = frozenset("。！？!?；;…”」』\"')）")
-"""Marks that close a sentence: prose ends with them, menus and headlines rarely do."""

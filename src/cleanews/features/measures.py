@@ -22,9 +22,6 @@ from cleanews.features.lexicon import CHROME_WORDS, CITIES, LINK_WORDS, META_WOR
 from cleanews.features.ngrams import Grams, page_grams
 from cleanews.text import chars
 
-FEATURE_VERSION = 3
-"""Bumped whenever the features change; a saved model with another version is refused."""
-
 MAX_LINE_CHARS = 3000
 """Only this many characters of a line are measured: a 500,000-character line is not
 more informative than its start, and it would cost time for nothing."""

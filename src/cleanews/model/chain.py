@@ -21,6 +21,8 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+from cleanews.model.calibration import PROB_FLOOR
+
 PRIOR_POWER = 0.25
 TRANSITION_POWER = 1.0
 """Chosen on the dev pages. With the shipped settings otherwise (06:40 models, spam
@@ -57,7 +59,7 @@ class LabelChain:
         n = len(probs)
         if n < 2:
             return probs
-        evidence = np.maximum(probs, 1e-12) / self.prior**PRIOR_POWER
+        evidence = np.maximum(probs, PROB_FLOOR) / self.prior**PRIOR_POWER
         step = self.transitions**TRANSITION_POWER
         step /= step.sum(axis=1, keepdims=True)
         # Line i's forward vector is start @ M_1 @ ... @ M_i and its backward vector
@@ -73,7 +75,7 @@ class LabelChain:
         if self.keep is not None:
             others = post.copy()
             others[:, self.keep] = 0.0
-            others *= ((1.0 - probs[:, self.keep]) / np.maximum(others.sum(axis=1), 1e-12))[:, None]
+            others *= ((1.0 - probs[:, self.keep]) / np.maximum(others.sum(axis=1), PROB_FLOOR))[:, None]
             others[:, self.keep] = probs[:, self.keep]
             post = others
         return post

@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 
 from cleanews.features.ngrams import NGRAM_FEATURES, Grams, grams_dot
+from cleanews.features.schema import check_input
+from cleanews.model.calibration import ABSENT_LOGIT
 
 
 class OneVsRestLinear:
@@ -32,10 +34,16 @@ class OneVsRestLinear:
         self.mean = mean  # (dense,) to centre the line measures
         self.scale = scale  # (dense,) to scale them
 
+    @property
+    def n_inputs(self) -> int:
+        """Columns read: the n-gram buckets and the line measures."""
+        return int(self.gram_weights.shape[0] + self.dense_weights.shape[0])
+
     def scaled(self, dense: np.ndarray) -> np.ndarray:
         return (dense - self.mean) / self.scale
 
     def decision(self, grams: Grams, dense: np.ndarray) -> np.ndarray:
+        check_input(self.gram_weights.shape[0] + dense.shape[1], self.n_inputs, "pass_one")
         return grams_dot(grams, self.gram_weights) + self.scaled(dense) @ self.dense_weights + self.intercept
 
     def predict_proba(self, grams: Grams, dense: np.ndarray) -> np.ndarray:
@@ -55,7 +63,7 @@ class OneVsRestLinear:
         classes = np.asarray(model.classes_, dtype=int)
         width = coef.shape[1]
         full = np.zeros((n_labels, width))
-        bias = np.full(n_labels, -30.0)
+        bias = np.full(n_labels, ABSENT_LOGIT)
         if len(classes) == 2 and coef.shape[0] == 1:  # binary: one score, for the second class
             full[classes[1]], bias[classes[1]] = coef[0], intercept[0]
             full[classes[0]], bias[classes[0]] = -coef[0], -intercept[0]

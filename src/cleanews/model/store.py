@@ -1,9 +1,10 @@
 """Saving and loading models: a joblib file and a JSON model card beside it.
 
-The card records what a model is (labels, feature version, library versions,
-training data hash, cross-validated scores). Loading refuses a model whose feature
-version differs from this code's, because its numbers would mean nothing here;
-another scikit-learn version only warns, because it usually still works.
+The card records what a model is (labels, input schema, library versions, training
+data hash, cross-validated scores). Loading refuses a model whose inputs are not this
+code's (:mod:`cleanews.features.schema`: version, widths, column names), because its
+numbers would mean nothing here; another scikit-learn version only warns, because it
+usually still works.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 import joblib
 
 from cleanews.data.labels import LABELS
-from cleanews.features.measures import FEATURE_VERSION
+from cleanews.features.schema import SchemaMismatch, check_record, check_widths
 from cleanews.files import atomic_path, atomic_text
 
 logger = logging.getLogger(__name__)
@@ -84,13 +85,9 @@ def save_model(model: Model, path: str | Path) -> Path:
     """Write the model (joblib) and its card (JSON) atomically; return the model path."""
     path = Path(path)
     card = dict(model.card)
-    card.update(labels=list(LABELS), feature_version=FEATURE_VERSION, versions=_versions())
-    payload = {
-        "format": "cleanews-model",
-        "feature_version": FEATURE_VERSION,
-        "card": card,
-        "classifier": model.classifier,
-    }
+    schema = dict(model.classifier.schema_, widths=model.classifier.input_widths)
+    card.update(labels=list(LABELS), schema=schema, versions=_versions())
+    payload = {"format": "cleanews-model", "schema": schema, "card": card, "classifier": model.classifier}
     with atomic_path(path) as tmp:
         joblib.dump(payload, tmp, compress=3)
     with atomic_text(card_path(path)) as fh:
@@ -120,11 +117,11 @@ def load_model(path: str | Path | None = None) -> Model:
         raise ModelError(f"{p} is not a readable cleanews model ({type(exc).__name__}: {exc}); retrain it") from None
     if not isinstance(payload, dict) or payload.get("format") != "cleanews-model":
         raise ModelError(f"{p} is not a cleanews model file; train one with 'cleanews train'")
-    if payload.get("feature_version") != FEATURE_VERSION:
-        raise ModelError(
-            f"{p} was trained with feature version {payload.get('feature_version')}, this cleanews uses "
-            f"{FEATURE_VERSION}; retrain it with 'cleanews train' (or install the cleanews it was made with)"
-        )
+    try:
+        check_record(payload.get("schema"), str(p))
+        check_widths(getattr(payload.get("classifier"), "input_widths", {}), str(p))
+    except SchemaMismatch as exc:
+        raise ModelError(str(exc)) from None
     card = payload.get("card", {})
     trained_with = card.get("versions", {}).get("scikit-learn")
     current = _versions()["scikit-learn"]

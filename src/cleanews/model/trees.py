@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from cleanews.features.schema import check_input
+
 MAX_DEPTH = 6
 """Depth of the padded trees. Pass two is trained with at most this depth: measured on
 the dev pages, 40-60 rounds of depth-6 trees score within 0.01 macro-F1 of 200 rounds
@@ -65,12 +67,14 @@ class TreeEnsemble:
         leaves: np.ndarray,
         classes: np.ndarray,
         baseline: np.ndarray,
+        n_features: int,
     ) -> None:
         self.features = features  # (trees, 2**depth - 1) int32: split feature per internal node
         self.thresholds = thresholds  # (trees, 2**depth - 1) float32: go left when x <= threshold
         self.leaves = leaves  # (trees, 2**depth) float64: value of each leaf
         self.classes = classes  # (trees,) int32: the class each tree adds to
         self.baseline = baseline  # (n_classes,) float64
+        self.n_features = n_features  # columns of the rows it was fitted on
 
     @property
     def n_trees(self) -> int:
@@ -89,6 +93,7 @@ class TreeEnsemble:
 
     def raw_predict(self, x: np.ndarray) -> np.ndarray:
         """Logits of every row of ``x`` (rows x features) for every class."""
+        check_input(x.shape[1], self.n_features, "pass_two")
         n = x.shape[0]
         out = np.tile(self.baseline, (n, 1))
         if n == 0 or self.n_trees == 0:
@@ -139,6 +144,7 @@ class TreeEnsemble:
                 np.zeros((0, n_internal + 1)),
                 np.zeros(0, np.int32),
                 baseline,
+                int(model.n_features_in_),
             )
         return cls(
             np.asarray(feats, dtype=np.int32),
@@ -146,6 +152,7 @@ class TreeEnsemble:
             np.asarray(leaves, dtype=np.float64),
             np.asarray(classes, dtype=np.int32),
             baseline,
+            int(model.n_features_in_),
         )
 
 

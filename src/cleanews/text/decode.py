@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import codecs
 import logging
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from cleanews.files import read_page
 
 logger = logging.getLogger(__name__)
 
@@ -25,10 +28,10 @@ MAX_BROKEN_UTF8_SHARE = 0.05
 damaged UTF-8 (legacy encodings read as UTF-8 break on nearly all of them)."""
 
 MAX_CONTROL_SHARE = 0.10
+"""A decoded sample with more control characters than this share is binary, not text."""
 
 MAX_BROKEN_SHARE = 0.25
 """A page where even the best decoding breaks on more than this share of characters is not text."""
-"""A decoded sample with more control characters than this share is binary, not text."""
 
 # Magic numbers of common non-text formats that scrapers pick up by mistake.
 _BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -195,5 +198,9 @@ def _checked(decoded: Decoded, data: bytes) -> Decoded:
 
 
 def read_page_file(path: str | Path) -> Decoded:
-    """Read and decode one page file. OSError and NotTextError propagate to the caller."""
-    return decode_bytes(Path(path).read_bytes())
+    """Read and decode one page file.
+
+    Raises :class:`~cleanews.files.PageReadError` (an ``OSError``) saying why a file
+    cannot be read, and :class:`NotTextError` for a file that is not text.
+    """
+    return decode_bytes(read_page(os.fspath(path)))

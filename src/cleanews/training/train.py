@@ -6,7 +6,7 @@ import hashlib
 import logging
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -15,25 +15,17 @@ import numpy as np
 from cleanews.api import predict_lines
 from cleanews.data.labelled import LabelledPage, find_labelled, read_labelled
 from cleanews.data.labels import LABELS
-from cleanews.decide import decide
+from cleanews.decide import decide, decide_page
 from cleanews.model.classifier import LineClassifier
+from cleanews.model.fit import OutOfFold, Progress
+from cleanews.model.options import TrainOptions
 from cleanews.model.store import Model
-from cleanews.training.evaluate import Scores, score_lines
+from cleanews.training.evaluate import Scores, calibration_error, score_lines
 
 logger = logging.getLogger(__name__)
+logger.addHandler(logging.NullHandler())
 
-
-@dataclass(frozen=True)
-class TrainOptions:
-    """Settings of a training run; the defaults are the shipped model's."""
-
-    alpha: float = 1e-5
-    folds: int = 5
-    max_iter: int = 60
-    learning_rate: float = 0.25
-    real_weight: float = 3.0
-    smooth: bool = True
-    random_state: int = 0
+__all__ = ["TrainOptions", "data_hash", "evaluate_model", "held_out_split", "load_pages", "train_model"]
 
 
 def load_pages(paths: Iterable[str | Path]) -> list[LabelledPage]:
@@ -75,33 +67,23 @@ def held_out_split(
     return train, test
 
 
-def train_model(paths: Iterable[str | Path], options: TrainOptions | None = None) -> Model:
-    """Fit a classifier on labelled pages; its card carries cross-validated scores."""
+def train_model(
+    paths: Iterable[str | Path], options: TrainOptions | None = None, progress: Progress | None = None
+) -> Model:
+    """Fit a classifier on labelled pages; its card carries cross-validated scores.
+
+    With few pages, fewer folds are used than ``options.folds`` asks (see
+    :func:`fold_count`); the card records the options used. ``progress(stage, done,
+    total)`` hears of every fold (the CLI draws a progress bar with it).
+    """
     options = options or TrainOptions()
     pages = load_pages(paths)
     counts = Counter(label for p in pages for label in p.labels if label is not None)
-    missing = [label for label in LABELS if counts[label] == 0]
-    if missing:
-        raise ValueError(f"the training pages have no line labelled {', '.join(missing)}; every label needs examples")
-    folds = min(options.folds, len(pages))
-    if folds < 2:
-        raise ValueError("training needs at least two labelled pages (folds are grouped by page)")
-    clf = LineClassifier(
-        alpha=options.alpha,
-        folds=folds,
-        max_iter=options.max_iter,
-        learning_rate=options.learning_rate,
-        real_weight=options.real_weight,
-        smooth=options.smooth,
-        random_state=options.random_state,
-    ).fit(pages)
-    oof = clf.oof_probs_
-    pred = decide(oof, whole_page=False)
-    y = clf.oof_true_
-    cv = score_lines(
-        [([LABELS[i] for i in y], [LABELS[i] for i in pred], oof[np.arange(len(y)), pred].tolist(), ["x"] * len(y))]
-    )
-    del clf.oof_probs_, clf.oof_true_
+    check_label_counts(counts)
+    options = replace(options, folds=fold_count(pages, options.folds))
+    clf = LineClassifier(options)
+    oof = clf.fit_oof(pages, decide=_decide_rows, calibration_error=calibration_error, progress=progress)
+    cv = _cross_validated_scores(pages, oof)
     card: dict[str, Any] = {
         "training_data": {
             "pages": len(pages),
@@ -109,17 +91,79 @@ def train_model(paths: Iterable[str | Path], options: TrainOptions | None = None
             "label_counts": {label: counts[label] for label in LABELS},
             "sha256": data_hash(pages),
         },
-        "options": options.__dict__,
+        "options": options.as_dict(),
         "temperature": clf.temperature_,
         "cross_validated": {
-            "note": "out-of-fold second-pass predictions, folds grouped by page",
+            "note": "out-of-fold predictions, folds grouped by page, decided page by page as cleanews clean does",
             "macro_f1": cv.macro_f1,
             "accuracy": cv.accuracy,
             "ece": cv.ece,
+            "body_char_f1": cv.body_char["f1"],
             "per_label": cv.per_label,
         },
     }
     return Model(clf, card)
+
+
+def _decide_rows(probs: np.ndarray) -> np.ndarray:
+    """The decision of each line on its own (the second temperature is fitted on lines of many pages)."""
+    return decide(probs, whole_page=False)
+
+
+def _cross_validated_scores(pages: Sequence[LabelledPage], oof: OutOfFold) -> Scores:
+    """Scores of the out-of-fold predictions, each page decided as :func:`~cleanews.decide.decide_page` does."""
+    scored = []
+    at = 0
+    for page, rows in zip(pages, oof.rows):
+        probs = oof.probs[at : at + len(rows)]
+        gold = oof.y[at : at + len(rows)]
+        at += len(rows)
+        texts = [page.lines[r].text for r in rows.tolist()]
+        best, confidence = decide_page(probs, texts)
+        scored.append(([LABELS[i] for i in gold], [LABELS[i] for i in best], confidence.tolist(), texts))
+    return score_lines(scored)
+
+
+MIN_LINES_PER_LABEL = 2
+"""Lines a label needs in the training pages: pass two sets some lines aside to stop
+early, drawn from every label, so a label with one line cannot be fitted."""
+
+
+def check_label_counts(counts: Counter[str]) -> None:
+    """Refuse training pages in which a label has too few lines, naming it and what to add."""
+    few = [label for label in LABELS if counts[label] < MIN_LINES_PER_LABEL]
+    if not few:
+        return
+    have = ", ".join(f"{label}: {counts[label]}" for label in few)
+    raise ValueError(
+        f"too few lines labelled {', '.join(few)} ({have}); every label needs at least "
+        f"{MIN_LINES_PER_LABEL} lines: add labelled pages with such lines (LABELS.md says what each label is), "
+        "or label the lines of that kind in the pages you have"
+    )
+
+
+def fold_count(pages: Sequence[LabelledPage], wanted: int) -> int:
+    """Folds for cross-validation: as many as asked, but no more than there are pages (folds are
+    grouped by page), and fewer while a fold would leave a label with a single training line."""
+    if len(pages) < 2:
+        raise ValueError("training needs at least two labelled pages (folds are grouped by page)")
+    from sklearn.model_selection import GroupKFold
+
+    per_page = [Counter(label for label in p.labels if label is not None) for p in pages]
+    total = sum(per_page, Counter[str]())
+    # The folds of the fit itself: GroupKFold over lines, grouped by page.
+    lines = np.repeat(np.arange(len(pages)), [sum(c.values()) for c in per_page])
+    for folds in range(min(wanted, len(pages)), 1, -1):
+        splits = GroupKFold(n_splits=folds).split(lines, groups=lines)
+        if all(_trainable(total, per_page, np.unique(lines[held])) for _, held in splits):
+            return folds
+    return 2
+
+
+def _trainable(total: Counter[str], per_page: Sequence[Counter[str]], held: np.ndarray) -> bool:
+    """Whether the pages left for training (all but ``held``) give no label exactly one line."""
+    left = total - sum((per_page[i] for i in held.tolist()), Counter[str]())
+    return all(left[label] != 1 for label in LABELS)
 
 
 def predict_pages(model: Model, pages: Sequence[LabelledPage]) -> list[tuple[list[str | None], list[float | None]]]:
