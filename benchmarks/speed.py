@@ -44,8 +44,9 @@ import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
-from collections.abc import Callable, Sequence  # noqa: E402
+from collections.abc import Callable, Iterable, Sequence  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
 
 import common  # noqa: E402
 
@@ -150,10 +151,10 @@ def throughput(pages: Sequence[common.DevPage], model: cleanews.Model, repeats: 
 
     runners: dict[str, Callable[[], None]] = {"cleanews": run_cleanews}
     if common.have("justext"):
-        runners["jusText"] = lambda: [common.justext_run(h) for h in htmls] and None
+        runners["jusText"] = lambda: _each(common.justext_run, htmls)
     if common.have("trafilatura"):
-        runners["trafilatura"] = lambda: [common.trafilatura_run(h) for h in htmls] and None
-    runners["line rule"] = lambda: [common.rule_keep(ls) for ls in lines] and None
+        runners["trafilatura"] = lambda: _each(common.trafilatura_run, htmls)
+    runners["line rule"] = lambda: _each(common.rule_keep, lines)
 
     section(f"Throughput, in-process, one core: {len(pages)} dev pages, {mb(size):.2f} MB of UTF-8 text")
     for p in common.peers():
@@ -208,7 +209,12 @@ def throughput(pages: Sequence[common.DevPage], model: cleanews.Model, repeats: 
 
 
 # -- cold start ----------------------------------------------------------------------
-def wall(cmd: Sequence[str], **kw: object) -> float:
+def _each(run: Callable[[Any], object], items: Iterable[Any]) -> None:
+    for item in items:
+        run(item)
+
+
+def wall(cmd: Sequence[str], **kw: Any) -> float:
     t0 = time.perf_counter()
     subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, cwd=common.ROOT, **kw)
     return time.perf_counter() - t0

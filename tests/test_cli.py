@@ -631,7 +631,7 @@ def test_long_pages_are_labelled_in_bounded_chunks(model: Model, monkeypatch: py
     assert len(sizes) >= 5 and max(sizes) <= 200 + 2 * model_module.CHUNK_MARGIN
     assert [line.text for line in chunked] == [line.text for line in whole]
     assert [line.label is None for line in chunked] == [line.label is None for line in whole]
-    assert all(line.label in LABELS and 0 <= line.confidence <= 1 for line in chunked if line.label is not None)
+    assert all(line.label in LABELS and 0 <= (line.confidence or 0.0) <= 1 for line in chunked if line.label is not None)
 
 
 def test_long_page_through_the_command(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
