@@ -28,17 +28,9 @@ Every actor loads the model once, in its constructor. A page that cannot be clea
 (binary data, no text, unreadable file) becomes a row with a message in ``error``,
 never a crashed job: rows in equals rows out.
 
-Columns added by :class:`PageCleaner` (a failed page has nulls in all but ``error``):
-
-==============  ======================  ===============================================
-``cleaned``     string                  the kept lines as text (``PageResult.text``)
-``labels``      list<string>            one label per line of the page, null when blank
-``confidences`` list<double>            one calibrated confidence per line, null when blank
-``kept``        list<bool>              whether each line was kept (labels and options)
-``encoding``    string                  how the page was decoded ("str" for text input)
-``replaced``    bool                    whether undecodable bytes were replaced
-``error``       string                  null, or why the page could not be cleaned
-==============  ======================  ===============================================
+Columns added by :class:`PageCleaner`: :data:`~cleanews.run.rows.OUTPUT_COLUMNS`, the same
+columns as ``cleanews clean docs.jsonl`` adds (see :mod:`cleanews.run.rows`; a failed page
+has nulls in all but ``error``).
 
 On a cluster of several machines, the paths given to the helpers are opened by the
 workers: they must name the same files on every node (a shared file system). The
@@ -49,22 +41,29 @@ output of :func:`clean_folder_with_ray` is written by the driver; the outputs of
 from __future__ import annotations
 
 import inspect
-import json
 import logging
 import math
 import os
-import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cleanews.api import CleanOptions, label_page
+from cleanews.api import CleanOptions
 from cleanews.data.labels import DEFAULT_KEEP, parse_labels
-from cleanews.model.store import Model, load_model
+from cleanews.model.store import load_model
 from cleanews.run.batch import STDIN, Job, Outcome, Summary, plan, run_job, walk_pages
-from cleanews.text.decode import NotTextError
+from cleanews.run.rows import (  # the columns are shared with the document streams of the CLI
+    ERROR,
+    KEPT,
+    LABELS,
+    OUTPUT_COLUMNS,
+    PageRow,
+    add_columns,
+    clean_one,
+    output_schema,
+)
+from cleanews.run.streams import RecordWriter
 
 if TYPE_CHECKING:  # pragma: no cover
     import pyarrow as pa
@@ -73,16 +72,6 @@ if TYPE_CHECKING:  # pragma: no cover
 logger = logging.getLogger(__name__)
 
 INSTALL_HINT = "pip install 'cleanews[ray]'"
-
-CLEANED = "cleaned"
-LABELS = "labels"
-CONFIDENCES = "confidences"
-KEPT = "kept"
-ENCODING = "encoding"
-REPLACED = "replaced"
-ERROR = "error"
-OUTPUT_COLUMNS: tuple[str, ...] = (CLEANED, LABELS, CONFIDENCES, KEPT, ENCODING, REPLACED, ERROR)
-"""The columns :class:`PageCleaner` adds, in this order."""
 
 PATH = "path"
 """The column naming each page's file when :func:`clean_folder_with_ray` reads a folder."""
@@ -129,93 +118,6 @@ def _keep_set(keep: Iterable[str] | str) -> frozenset[str]:
     return parse_labels(keep) if isinstance(keep, str) else frozenset(keep)
 
 
-# --------------------------------------------------------------------------- one page
-
-
-@dataclass(frozen=True)
-class PageRow:
-    """The decisions about one page, as they go into the added columns."""
-
-    cleaned: str | None = None
-    labels: list[str | None] | None = None
-    confidences: list[float | None] | None = None
-    kept: list[bool] | None = None
-    encoding: str | None = None
-    replaced: bool | None = None
-    error: str | None = None
-
-    @classmethod
-    def failed(cls, error: str) -> PageRow:
-        return cls(error=error)
-
-
-def _read_path(path: str) -> bytes:
-    """The bytes of a page file; OSError turns into a message the user can act on."""
-    try:
-        return Path(path).read_bytes()
-    except IsADirectoryError:
-        raise _PageFailed("is a folder, not a file") from None
-    except FileNotFoundError:
-        raise _PageFailed("no such file (on this worker: the path must be visible on every node)") from None
-    except PermissionError:
-        raise _PageFailed("permission denied (cannot read it)") from None
-    except OSError as exc:
-        raise _PageFailed(f"cannot read it ({exc.strerror or exc})") from None
-
-
-class _PageFailed(Exception):
-    pass
-
-
-def clean_one(page: Any, model: Model, options: CleanOptions, read_paths: bool = False) -> PageRow:
-    """Label one page (str, bytes, or with ``read_paths`` a file path) into a :class:`PageRow`.
-
-    Never raises for a bad page: the reason goes into ``error``.
-    """
-    try:
-        if page is None:
-            raise _PageFailed("no page text (the value is null)")
-        if read_paths:
-            page = _read_path(os.fsdecode(page))
-        elif isinstance(page, bytearray | memoryview):
-            page = bytes(page)
-        elif not isinstance(page, str | bytes):
-            raise _PageFailed(f"a page must be text or bytes, not {type(page).__name__}")
-        result = label_page(page, model, options)
-    except _PageFailed as exc:
-        return PageRow.failed(str(exc))
-    except NotTextError as exc:
-        return PageRow.failed(str(exc))
-    except Exception as exc:  # one bad page must not take the batch down with it
-        logger.warning("cleaning a page failed: %s: %s", type(exc).__name__, exc, exc_info=True)
-        return PageRow.failed(f"{type(exc).__name__}: {exc}")
-    lines = result.lines
-    return PageRow(
-        cleaned=result.text,
-        labels=[line.label for line in lines],
-        confidences=[line.confidence for line in lines],
-        kept=[line.kept for line in lines],
-        encoding=result.encoding,
-        replaced=result.replaced,
-    )
-
-
-def output_schema() -> pa.Schema:
-    """The Arrow types of the columns :class:`PageCleaner` adds."""
-    pa = _import_pyarrow()
-    return pa.schema(
-        [
-            (CLEANED, pa.large_string()),
-            (LABELS, pa.list_(pa.string())),
-            (CONFIDENCES, pa.list_(pa.float64())),
-            (KEPT, pa.list_(pa.bool_())),
-            (ENCODING, pa.string()),
-            (REPLACED, pa.bool_()),
-            (ERROR, pa.string()),
-        ]
-    )
-
-
 # --------------------------------------------------------------------------- the actor
 
 
@@ -250,7 +152,8 @@ class PageCleaner:
         text_column: str = "text",
         read_paths: bool = False,
     ) -> None:
-        self.schema = output_schema()  # first: without pyarrow, say what to install
+        _import_pyarrow()  # first: without pyarrow, say what to install
+        self.schema = output_schema()
         self.options = CleanOptions(keep=_keep_set(keep), min_confidence=min_confidence)
         self.model = load_model(model_path)
         self.text_column = text_column
@@ -275,20 +178,6 @@ class PageCleaner:
             for page, err in zip(pages, earlier)
         ]
         return add_columns(batch, rows, self.schema)
-
-
-def add_columns(batch: pa.Table, rows: Sequence[PageRow], schema: pa.Schema | None = None) -> pa.Table:
-    """``batch`` with the :data:`OUTPUT_COLUMNS` of ``rows`` set, one row each."""
-    pa = _import_pyarrow()
-    schema = schema or output_schema()
-    if len(rows) != batch.num_rows:  # pragma: no cover - a bug, never a bad page
-        raise RayEngineError(f"{len(rows)} results for {batch.num_rows} pages")
-    for name in OUTPUT_COLUMNS:
-        field = schema.field(name)
-        column = pa.array([getattr(row, name) for row in rows], type=field.type)
-        index = batch.schema.get_field_index(name)
-        batch = batch.set_column(index, field, column) if index >= 0 else batch.append_column(field, column)
-    return batch
 
 
 def _actor_kwargs(model_path: str | Path | None, options: CleanOptions) -> dict[str, Any]:
@@ -457,96 +346,6 @@ def _read_jsonl(ray: Any, files: list[str], text_column: str, workers: int) -> r
 # --------------------------------------------------------------------------- outputs
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, bytes):
-        return value.decode("utf-8", errors="replace")
-    return str(value)  # dates and times as pyarrow gave them ("2025-03-18 11:30:28"), decimals
-
-
-class _Writer:
-    """Rows to one JSONL or Parquet file, written to a temporary file renamed on success."""
-
-    def __init__(self, path: Path, fmt: str) -> None:
-        if fmt not in OUTPUT_FORMATS:
-            raise ValueError(f"unknown output format {fmt!r}; choose from {', '.join(OUTPUT_FORMATS)}")
-        self.path = path
-        self.fmt = fmt
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, self.tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-        os.close(fd)
-        self._fh: Any = open(self.tmp, "w", encoding="utf-8") if fmt == "jsonl" else None  # noqa: SIM115
-        self._pq: Any = None
-        self.rows = 0
-
-    def write(self, table: pa.Table) -> None:
-        if self.fmt == "jsonl":
-            for row in table.to_pylist():
-                self._fh.write(json.dumps(row, ensure_ascii=False, default=_json_default) + "\n")
-        else:
-            import pyarrow.parquet as pq
-
-            if self._pq is None:
-                self.schema = _settled(table.schema)
-                self._pq = pq.ParquetWriter(self.tmp, self.schema)
-            self._pq.write_table(_conform(table, self.schema))
-        self.rows += table.num_rows
-
-    def close(self) -> None:
-        if self.fmt == "jsonl":
-            self._fh.close()
-        else:
-            if self._pq is None:  # no rows at all: still a valid, empty Parquet file
-                import pyarrow.parquet as pq
-
-                pq.write_table(output_schema().empty_table(), self.tmp)
-            else:
-                self._pq.close()
-        os.chmod(self.tmp, 0o644)
-        os.replace(self.tmp, self.path)
-
-    def abort(self) -> None:
-        try:
-            if self._fh is not None:
-                self._fh.close()
-            if self._pq is not None:
-                self._pq.close()
-        finally:
-            Path(self.tmp).unlink(missing_ok=True)
-
-
-def _settled(schema: pa.Schema) -> pa.Schema:
-    """The first batch's schema, with columns of unknown type (all null so far) made text."""
-    import pyarrow as pa
-
-    return pa.schema([f.with_type(pa.large_string()) if pa.types.is_null(f.type) else f for f in schema])
-
-
-def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
-    """``table`` in the Parquet file's schema: columns in its order, nulls for missing ones."""
-    import pyarrow as pa
-
-    extra = set(table.column_names) - set(schema.names)
-    if extra:
-        raise RayEngineError(
-            f"column(s) {', '.join(sorted(extra))} appear only after the first rows; Parquet needs one "
-            "schema for the whole file: write JSONL instead, or give every record the same fields"
-        )
-    columns = []
-    for f in schema:
-        if f.name not in table.column_names:
-            columns.append(pa.nulls(table.num_rows, type=f.type))
-            continue
-        col = table.column(f.name)
-        try:
-            columns.append(col if col.type == f.type else col.cast(f.type))
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-            raise RayEngineError(
-                f"column {f.name!r} is {f.type} in the first rows and {col.type} later; Parquet needs one type: "
-                f"write JSONL instead, or make the field's type the same in every record ({exc})"
-            ) from None
-    return pa.Table.from_arrays(columns, schema=schema)
-
-
 def _count(
     summary: Summary, source: str, labels: list[str | None] | None, kept: list[bool] | None, error: str | None
 ) -> Outcome:
@@ -614,8 +413,7 @@ def clean_folder_with_ray(
         raise ValueError(f"writing to {out} would overwrite an input; choose another output")
     load_model(model_path)  # a missing or stale model fails here, not in every actor
     summary = Summary()
-    writer = _Writer(out, fmt)
-    try:
+    with RecordWriter(out, fmt) as writer:  # the file appears only when every row is written
         with connected(address, num_workers) as ray, _run_settings(ray):
             workers = _pool_size(ray, num_workers)
             if jsonl:
@@ -640,7 +438,7 @@ def clean_folder_with_ray(
                 )
                 batches: Iterable[Any] = cleaned.iter_batches(batch_format="pyarrow", batch_size=None)
                 for table in batches:
-                    writer.write(table)
+                    writer.write_table(table)
                     paths = table.column(PATH).to_pylist() if not jsonl else [None] * table.num_rows
                     for path, lab, kept, err in zip(
                         paths,
@@ -653,10 +451,6 @@ def clean_folder_with_ray(
                             on_done(outcome)
         if not jsonl and writer.rows != len(pages):
             raise RayEngineError(f"{len(pages)} pages went in and {writer.rows} rows came out; nothing was written")
-        writer.close()
-    except BaseException:
-        writer.abort()
-        raise
     return summary
 
 

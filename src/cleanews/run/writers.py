@@ -68,10 +68,20 @@ def atomic_output(path: Path) -> Iterator[IO[str]]:
     """Open a temporary file beside ``path`` (UTF-8, line ends untouched); rename it over
     ``path`` only when the writing finished. On any error, or an interrupt, the temporary
     file is removed and ``path`` is left as it was."""
+    with atomic_binary_output(path) as raw:
+        fh = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+        yield fh
+        fh.flush()
+        fh.detach()
+
+
+@contextmanager
+def atomic_binary_output(path: Path) -> Iterator[IO[bytes]]:
+    """:func:`atomic_output` for bytes (compressed streams, Parquet): the one atomic writer."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        with os.fdopen(fd, "wb") as fh:
             yield fh
         os.chmod(tmp, _file_mode())  # outputs are ordinary files, not private ones
         os.replace(tmp, path)
