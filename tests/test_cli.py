@@ -21,12 +21,12 @@ from typing import IO
 
 import joblib
 import pytest
-from .conftest import ROOT
 from threadpoolctl import threadpool_limits
 from typer.testing import CliRunner
 
 import cleanews.model.classifier as model_module
-import cleanews.run.batch as batch
+import cleanews.run.plan as plan_module
+import cleanews.run.pool as pool_module
 from cleanews import cli
 from cleanews.api import CleanOptions, clean_page, label_page
 from cleanews.cli import app
@@ -35,6 +35,8 @@ from cleanews.data.labels import LABELS
 from cleanews.features.measures import FEATURE_VERSION
 from cleanews.model.store import Model, load_model
 from cleanews.run.progress import RunDisplay
+
+from .conftest import ROOT
 
 PAGE = (
     "每日新闻网\n"
@@ -458,7 +460,7 @@ def test_failed_write_leaves_no_partial_file(
 ) -> None:
     out = tmp_path / "out"
     write(out / "d.txt", "an earlier, complete output\n")
-    monkeypatch.setattr(batch, "write_result", _failing_writer(OSError(errno.ENOSPC, "No space left on device")))
+    monkeypatch.setattr(pool_module, "write_result", _failing_writer(OSError(errno.ENOSPC, "No space left on device")))
     result = invoke(runner, "clean", str(crawl), "-o", str(out), "--jobs", "1", code=1)
     assert result.stderr.count("No space left on device") == 3
     assert summary(result.stderr)[3] == 3
@@ -469,7 +471,7 @@ def test_failed_write_leaves_no_partial_file(
 def test_interrupted_write_leaves_no_partial_file(
     runner: CliRunner, crawl: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(batch, "write_result", _failing_writer(KeyboardInterrupt()))
+    monkeypatch.setattr(pool_module, "write_result", _failing_writer(KeyboardInterrupt()))
     result = runner.invoke(app, ["clean", str(crawl / "d.txt"), "-o", str(tmp_path / "out" / "d.txt")])
     assert result.exit_code != 0
     assert tree(tmp_path / "out") == {}
@@ -484,7 +486,7 @@ def test_broken_pipe_stops_quietly(runner: CliRunner, tmp_path: Path, monkeypatc
     def closed_stdout() -> Iterator[Closed]:
         yield Closed()
 
-    monkeypatch.setattr(batch, "stdout_output", closed_stdout)
+    monkeypatch.setattr(pool_module, "stdout_output", closed_stdout)
     result = invoke(runner, "clean", str(write(tmp_path / "page.txt", PAGE)), code=0)
     assert result.stderr == ""
     assert result.exception is None or isinstance(result.exception, SystemExit)
@@ -550,7 +552,7 @@ def test_unreadable_folder_is_named(
         onerror(PermissionError(errno.EACCES, "Permission denied", str(Path(top) / "locked")))
         yield from real_walk(top, onerror=onerror, **kwargs)
 
-    monkeypatch.setattr(batch.os, "walk", walk)
+    monkeypatch.setattr(plan_module.os, "walk", walk)
     result = invoke(runner, "clean", str(crawl), "-o", str(tmp_path / "out"), "--jobs", "1", code=1)
     assert f"cleanews: {crawl / 'locked'}: cannot read this folder (Permission denied)" in result.stderr
     assert summary(result.stderr)[0] == 4
@@ -802,8 +804,8 @@ def test_failures_are_named_with_or_without_the_bar() -> None:
     for bar in (True, False):
         err = io.StringIO()
         display = RunDisplay(bar, total=2, stream=err)
-        display.done(batch.Outcome("a.txt", True, None, 3, 1))
-        display.done(batch.Outcome("b.txt", False, "no such file"))
+        display.done(pool_module.Outcome("a.txt", True, None, 3, 1))
+        display.done(pool_module.Outcome("b.txt", False, "no such file"))
         display.close()
         assert "cleanews: b.txt: no such file" in err.getvalue()
         assert display.count == 2

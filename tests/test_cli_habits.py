@@ -12,7 +12,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from cleanews.cli import app
-from cleanews.run.batch import Outcome
+from cleanews.run.pool import Outcome
 from cleanews.run.progress import RunDisplay
 
 from .conftest import SEEDS

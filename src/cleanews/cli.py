@@ -21,7 +21,8 @@ from cleanews.api import CleanOptions
 from cleanews.data.labelled import LabelledFormatError
 from cleanews.data.labels import parse_labels
 from cleanews.model.store import ModelError, load_model, save_model
-from cleanews.run.batch import PlanError, default_jobs
+from cleanews.run.plan import PlanError
+from cleanews.run.pool import default_jobs
 from cleanews.run.progress import RunDisplay
 from cleanews.run.request import CleanRequest
 from cleanews.run.streams import StreamOptions

@@ -22,7 +22,8 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from cleanews.run.batch import STDIN, Outcome
+from cleanews.files import STDIN
+from cleanews.run.pool import Outcome
 
 
 class RunDisplay:

@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cleanews.api import CleanOptions
+from cleanews.files import STDIN, atomic_text
 from cleanews.model.store import Model
-from cleanews.run.batch import STDIN, Doubt, Job, Outcome, PlanError, Summary, is_batch, plan, run, walk_pages
+from cleanews.run.plan import Job, PlanError, is_batch, plan, walk_pages
+from cleanews.run.pool import Doubt, Outcome, Summary, run
 from cleanews.run.stream_jobs import StreamJob, plan_streams, run_streams, total_records
 from cleanews.run.streams import StreamOptions, stream_format_of
-from cleanews.run.writers import atomic_output
 
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
@@ -137,7 +138,7 @@ class Planned:
         out = self.request.output
         assert out is not None
         side = out / UNCERTAIN_NAME if is_batch(self.request.paths) or out.is_dir() else _beside(out)
-        with atomic_output(side) as fh:
+        with atomic_text(side) as fh:
             fh.write("confidence\tlabel\tpage\tline\ttext\n")
             for d in doubts:
                 fh.write(f"{d.confidence:.4f}\t{d.label}\t{d.output}\t{d.line}\t{_one_line(d.text)}\n")

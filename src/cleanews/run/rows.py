@@ -26,10 +26,10 @@ import logging
 import os
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cleanews.api import CleanOptions, LabelledLine, PageResult, label_page
+from cleanews.files import PageReadError, read_page
 from cleanews.model.store import Model
 from cleanews.text.decode import NotTextError
 
@@ -106,18 +106,7 @@ class PageFailed(Exception):
     """A page that cannot be cleaned; the message says why, in words for the user."""
 
 
-def read_path(path: str) -> bytes:
-    """The bytes of a page file; OSError turns into a message the user can act on."""
-    try:
-        return Path(path).read_bytes()
-    except IsADirectoryError:
-        raise PageFailed("is a folder, not a file") from None
-    except FileNotFoundError:
-        raise PageFailed("no such file (on this worker: the path must be visible on every node)") from None
-    except PermissionError:
-        raise PageFailed("permission denied (cannot read it)") from None
-    except OSError as exc:
-        raise PageFailed(f"cannot read it ({exc.strerror or exc})") from None
+NOT_ON_THIS_WORKER = " (on this worker: the path must be visible on every node)"
 
 
 def clean_one(page: Any, model: Model, options: CleanOptions, read_paths: bool = False) -> PageRow:
@@ -129,13 +118,13 @@ def clean_one(page: Any, model: Model, options: CleanOptions, read_paths: bool =
         if page is None:
             raise PageFailed("no page text (the value is null)")
         if read_paths:
-            page = read_path(os.fsdecode(page))
+            page = read_page(os.fsdecode(page), where=NOT_ON_THIS_WORKER)
         elif isinstance(page, bytearray | memoryview):
             page = bytes(page)
         elif not isinstance(page, str | bytes):
             raise PageFailed(f"a page must be text or bytes, not {type(page).__name__}")
         result = label_page(page, model, options)
-    except (PageFailed, NotTextError) as exc:
+    except (PageFailed, PageReadError, NotTextError) as exc:
         return PageRow.failed(str(exc))
     except Exception as exc:  # one bad page must not take the batch down with it
         logger.warning("cleaning a page failed: %s: %s", type(exc).__name__, exc, exc_info=True)

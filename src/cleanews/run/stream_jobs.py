@@ -18,7 +18,8 @@ from typing import Any
 
 from cleanews.api import CleanOptions
 from cleanews.model.store import Model
-from cleanews.run.batch import Outcome, PlanError, Summary
+from cleanews.run.plan import PlanError
+from cleanews.run.pool import Outcome, Summary
 from cleanews.run.rows import ERROR, KEPT, LABELS
 from cleanews.run.streams import (
     COMPRESSIONS,

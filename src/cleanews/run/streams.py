@@ -29,9 +29,9 @@ from typing import IO, Any
 from threadpoolctl import threadpool_limits
 
 from cleanews.api import CleanOptions
+from cleanews.files import atomic_path
 from cleanews.model.store import Model
 from cleanews.run.rows import OUTPUT_COLUMNS, PageRow, clean_one, import_pyarrow, output_schema
-from cleanews.run.writers import atomic_binary_output
 
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
@@ -242,7 +242,7 @@ def _json_default(value: Any) -> Any:
 
 class RecordWriter:
     """Records to one JSON Lines (optionally compressed) or Parquet file, or JSON Lines to a
-    binary stream. A file appears only when every record is written (:func:`atomic_binary_output`).
+    binary stream. A file appears only when every record is written (:func:`~cleanews.files.atomic_path`).
     Use as a context manager; :meth:`write` takes dicts, :meth:`write_table` pyarrow tables."""
 
     def __init__(self, path: Path | None, fmt: str, stream: IO[bytes] | None = None) -> None:
@@ -257,7 +257,10 @@ class RecordWriter:
         self._group: list[dict[str, Any]] = []
 
     def __enter__(self) -> RecordWriter:
-        out: Any = self.stream if self.path is None else self._stack.enter_context(atomic_binary_output(self.path))
+        out: Any = self.stream
+        if self.path is not None:
+            tmp = self._stack.enter_context(atomic_path(self.path))
+            out = self._stack.enter_context(open(tmp, "wb"))
         kind = None if self.path is None else compression_of(self.path)
         if kind == "gzip":
             out = self._stack.enter_context(gzip.GzipFile(fileobj=out, mode="wb", mtime=0))
