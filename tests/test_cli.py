@@ -7,8 +7,8 @@ not name a model; pages are tiny, so the whole file runs in about half a minute.
 from __future__ import annotations
 
 import errno
-import io
 import functools
+import io
 import json
 import os
 import re

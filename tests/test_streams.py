@@ -25,7 +25,9 @@ PAGES = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
 
 
 def records() -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = [{"id": f"d{i}", "url": f"https://example.org/{i}", "text": t} for i, t in enumerate(PAGES)]
+    out: list[dict[str, Any]] = [
+        {"id": f"d{i}", "url": f"https://example.org/{i}", "text": t} for i, t in enumerate(PAGES)
+    ]
     out.append({"id": "no-text", "body": "正文"})
     out.append({"id": "null", "text": None})
     return out
