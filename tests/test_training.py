@@ -138,3 +138,17 @@ def test_a_model_saved_with_other_column_names_is_refused(tiny: tuple[Path, Mode
     path = save_model(Model(clf, dict(model.card)), tmp_path / "renamed.joblib")
     with pytest.raises(ModelError, match="other names"):
         load_model(path)
+
+
+def test_the_schema_names_every_column_the_features_compute() -> None:
+    """A column added to the features without a name would make every model's record wrong."""
+    from cleanews.data.labels import LABELS
+    from cleanews.features.page import prepare
+    from cleanews.model.passes import second_inputs
+
+    page = parse_labelled(labelled_page(3), "p")
+    data = prepare(page.lines)
+    x2 = second_inputs(data, np.full((len(data.rows), len(LABELS)), 1 / len(LABELS)))
+    schema = current_schema()
+    assert x2.shape[1] == schema.widths["pass_two"] == len(set(schema.pass_two))
+    assert data.distinct.dense.shape[1] == len(schema.pass_one)

@@ -109,6 +109,33 @@ def _article_core(body_prob: np.ndarray, log_len: np.ndarray) -> tuple[int, int]
     return best_lo, best_hi
 
 
+def _repeats(norms: Sequence[str]) -> tuple[Counter[str], np.ndarray, np.ndarray]:
+    """How often each line's text is on the page, and how often it was before the line."""
+    counts = Counter(norms)
+    seen: dict[str, int] = {}
+    repeat = np.zeros(len(norms), dtype=np.float32)
+    earlier = np.zeros(len(norms), dtype=np.float32)
+    for i, s in enumerate(norms):
+        repeat[i] = counts[s]
+        earlier[i] = seen.get(s, 0)
+        seen[s] = seen.get(s, 0) + 1
+    return counts, repeat, earlier
+
+
+def _title_place(probs: np.ndarray, norms: Sequence[str], pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each line's offset from the likeliest title line, and whether it holds that line's text."""
+    title_at = int(np.argmax(probs[:, TITLE]))
+    title_text = norms[title_at]
+    holds_title = np.array(
+        [
+            1.0 if len(title_text) >= ECHO_MIN and i != title_at and title_text in s else 0.0
+            for i, s in enumerate(norms)
+        ],
+        dtype=np.float32,
+    )
+    return pos - title_at, holds_title
+
+
 def context_features(
     dense: np.ndarray,
     probs: np.ndarray,
@@ -133,25 +160,9 @@ def context_features(
     inside = ((pos >= lo) & (pos <= hi)).astype(np.float32)
     before = np.maximum(lo - pos, 0)
     after = np.maximum(pos - hi, 0)
-    counts = Counter(norms)
-    seen: dict[str, int] = {}
-    repeat = np.zeros(n, dtype=np.float32)
-    earlier = np.zeros(n, dtype=np.float32)
-    for i, s in enumerate(norms):
-        repeat[i] = counts[s]
-        earlier[i] = seen.get(s, 0)
-        seen[s] = seen.get(s, 0) + 1
+    counts, repeat, earlier = _repeats(norms)
     core_len = max(hi - lo + 1, 0)
-    title_at = int(np.argmax(probs[:, TITLE]))
-    offset = pos - title_at
-    title_text = norms[title_at]
-    holds_title = np.array(
-        [
-            1.0 if len(title_text) >= ECHO_MIN and i != title_at and title_text in s else 0.0
-            for i, s in enumerate(norms)
-        ],
-        dtype=np.float32,
-    )
+    offset, holds_title = _title_place(probs, norms, pos)
     page = np.column_stack(
         [
             pos / n,
@@ -187,6 +198,6 @@ def context_names(dense_names: Sequence[str], labels: Sequence[str]) -> tuple[st
 
 
 def context_width(n_dense: int, n_labels: int) -> int:
-    return n_dense + n_labels * (1 + len(NEIGHBOUR_OFFSETS) + len(WINDOWS)) + len(NEIGHBOUR_DENSE) * len(
-        NEIGHBOUR_DENSE_OFFSETS
-    ) + len(PAGE_NAMES)
+    """Columns :func:`context_features` returns for this many line measures and labels."""
+    neighbours = len(NEIGHBOUR_DENSE) * len(NEIGHBOUR_DENSE_OFFSETS)
+    return n_dense + n_labels * (1 + len(NEIGHBOUR_OFFSETS) + len(WINDOWS)) + neighbours + len(PAGE_NAMES)

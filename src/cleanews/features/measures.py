@@ -246,9 +246,6 @@ def line_features(raws: Sequence[str], norms: Sequence[str]) -> LineFeatures:
     def put(name: str, values: np.ndarray) -> None:
         x[:, _COL[name]] = values
 
-    def anywhere(pattern: Pattern, joined: JoinedLines = page) -> np.ndarray:
-        return (joined.counts(pattern) > 0).astype(np.float64)
-
     put("log_len", np.log1p(full_len))
     put("han_share", han)
     put("latin_share", cls[chars.LATIN] / m)
@@ -259,36 +256,56 @@ def line_features(raws: Sequence[str], norms: Sequence[str]) -> LineFeatures:
     put("terminal_end", terminal_end)
     put("terminal_count", np.log1p(cls[chars.TERMINAL]))
     put("comma_count", np.log1p(cls[chars.COMMA]))
-    put("ellipsis_end", anywhere(_ELLIPSIS_END))
     put("md_links", np.log1p(md_count))
     put("md_link_share", md_chars / m)
-    put("url", anywhere(_URL))
-    put("bullet", anywhere(_BULLET, raw))
-    put("image_mark", anywhere(_IMAGE_MARK))
-    put("p_tag", anywhere(_BRACKET_TAG))
-    put("date", np.log1p(page.counts(_DATE)))
-    put("time", anywhere(_TIME))
-    put("icp", anywhere(_ICP))
-    put("phone", anywhere(_PHONE))
-    put("email", anywhere(_EMAIL))
-    put("count", np.maximum(anywhere(_COUNT_WORD), anywhere(_COUNT_UNIT)))
-    put("copyright", anywhere(_COPYRIGHT))
-    put("credit", anywhere(_CREDIT))
-    put("breadcrumb", np.log1p(page.counts(_BREADCRUMB)))
     bars = ((flags & chars.BAR) != 0).astype(np.int64)
     put("separators", np.log1p(np.add.reduceat(bars, page.starts).astype(np.float64)))
-    tokens = _token_measures(bare)
-    for k, name in enumerate(("log_tokens", "mean_token_len", "short_token_share", "region_share", "nav_share")):
-        put(name, tokens[:, k])
-    put("link_words", np.log1p(bare.counts(_LINK_WORDS)))
-    put("chrome_words", np.log1p(bare.counts(_CHROME_WORDS)))
-    put("meta_words", np.log1p(bare.counts(_META_WORDS)))
-    put("spam_words", np.log1p(bare.counts(_SPAM_WORDS)))
-    put("province_any", np.log1p(bare.counts(_PROVINCE_WORDS)))
+    for name, values in (*_pattern_measures(page, raw), *_word_measures(bare)):
+        put(name, values)
     put("trad_share", cls[chars.TRAD] / m * 10)
     put("headline_shape", ((full_len >= 6) & (full_len <= 40) & (terminal_end == 0) & (han > 0.5)).astype(np.float64))
     put("ascii_only", (cls[chars.NON_ASCII] == 0).astype(np.float64))
     put("very_short", (full_len <= 4).astype(np.float64))
-    put("institution_url", anywhere(_INSTITUTION_URL))
-    put("bare_url", anywhere(_BARE_URL))
     return LineFeatures(x.astype(np.float32), page_grams(bare_lines))
+
+
+def _pattern_measures(page: JoinedLines, raw: JoinedLines) -> list[tuple[str, np.ndarray]]:
+    """The measures read off patterns run over the joined lines (``raw`` for layout marks)."""
+
+    def anywhere(pattern: Pattern, joined: JoinedLines = page) -> np.ndarray:
+        return (joined.counts(pattern) > 0).astype(np.float64)
+
+    return [
+        ("ellipsis_end", anywhere(_ELLIPSIS_END)),
+        ("url", anywhere(_URL)),
+        ("bullet", anywhere(_BULLET, raw)),
+        ("image_mark", anywhere(_IMAGE_MARK)),
+        ("p_tag", anywhere(_BRACKET_TAG)),
+        ("date", np.log1p(page.counts(_DATE))),
+        ("time", anywhere(_TIME)),
+        ("icp", anywhere(_ICP)),
+        ("phone", anywhere(_PHONE)),
+        ("email", anywhere(_EMAIL)),
+        ("count", np.maximum(anywhere(_COUNT_WORD), anywhere(_COUNT_UNIT))),
+        ("copyright", anywhere(_COPYRIGHT)),
+        ("credit", anywhere(_CREDIT)),
+        ("breadcrumb", np.log1p(page.counts(_BREADCRUMB))),
+        ("institution_url", anywhere(_INSTITUTION_URL)),
+        ("bare_url", anywhere(_BARE_URL)),
+    ]
+
+
+def _word_measures(bare: JoinedLines) -> list[tuple[str, np.ndarray]]:
+    """The token and lexicon measures, read off the lines with link targets removed."""
+    tokens = _token_measures(bare)
+    names = ("log_tokens", "mean_token_len", "short_token_share", "region_share", "nav_share")
+    out = [(name, tokens[:, k]) for k, name in enumerate(names)]
+    for name, words in (
+        ("link_words", _LINK_WORDS),
+        ("chrome_words", _CHROME_WORDS),
+        ("meta_words", _META_WORDS),
+        ("spam_words", _SPAM_WORDS),
+        ("province_any", _PROVINCE_WORDS),
+    ):
+        out.append((name, np.log1p(bare.counts(words))))
+    return out

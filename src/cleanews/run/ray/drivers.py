@@ -88,14 +88,9 @@ def clean_folder_with_ray(
         if pages or jsonl:
             ds, column = _pages_dataset(ray, pages, jsonl, text_column, workers)
             cleaned = clean_dataset(
-                ds,
-                text_column=column,
-                model_path=model_path,
-                options=options,
-                num_workers=workers,
-                batch_size=batch_size,
-                read_paths=not jsonl,
-            )
+                ds, text_column=column, model_path=model_path, options=options, num_workers=workers,
+                batch_size=batch_size, read_paths=not jsonl,
+            )  # fmt: skip
             tables: Iterable[Any] = cleaned.iter_batches(batch_format="pyarrow", batch_size=None)
             for table in tables:
                 writer.write_table(table)
