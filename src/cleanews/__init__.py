@@ -18,7 +18,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from cleanews.api import CleanOptions, LabelledLine, PageResult, clean_page, label_page
+    from cleanews.api import CleanOptions, LabelledLine, PageResult, clean_page, label_html, label_page
     from cleanews.data.labelled import (
         LabelledFormatError,
         LabelledPage,
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 # Each public name and the module it comes from, imported on first use: a command that
 # labels pages never imports the training code (start-up is a third of a small job).
 _PUBLIC = {
-    "cleanews.api": ("CleanOptions", "LabelledLine", "PageResult", "clean_page", "label_page"),
+    "cleanews.api": ("CleanOptions", "LabelledLine", "PageResult", "clean_page", "label_html", "label_page"),
     "cleanews.data.labelled": (
         "LabelledFormatError",
         "LabelledPage",
@@ -92,6 +92,7 @@ __all__ = [
     "decode_bytes",
     "evaluate_model",
     "format_labelled",
+    "label_html",
     "label_page",
     "load_model",
     "parse_labelled",
