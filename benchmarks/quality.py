@@ -295,48 +295,57 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"note: the model cannot be loaded, cleanews is left out of the dev table: {exc}")
 
     if not args.no_dev:
-        loaded = dev_items()
-        if loaded is None:
-            section("dev corpus")
-            print(f"skipped: {common.DEV} is absent (it sits beside the project as ../shared/corpus/dev)")
-        else:
-            items, notes = loaded
-            for n in notes:
-                print("note:", n)
-            systems = evaluate_set(items, model, "cleanews")
-            which = "shipped model" if args.model is None else f"model {args.model}"
-            scores = show_set(f"dev corpus (../shared/corpus/dev), {which}", items, systems, "cleanews")
-            if "cleanews" in systems:
-                print()
-                print("cleanews per source (a change is kept only if neither source's macro-F1 falls by over 0.005):")
-                print(by_source_table(items, systems["cleanews"]))
-            if not common.SCORER.is_file():
-                print(f"\nnote: {common.SCORER} is absent; the shared scorer's own figures are skipped")
-            else:
-                scorer_check(items, systems, scores)
-
+        dev_section(model, args.model)
     if not args.no_held_out:
-        files = find_labelled([common.TRAINING_DATA])
-        pages = [read_labelled(f) for f in files]
-        by_name = dict(zip((p.name for p in pages), files))
-        train, test = held_out_split(pages, args.fraction)
-        if not train or not test:
-            section("held-out split")
-            print(f"skipped: the split of {len(pages)} pages at fraction {args.fraction} leaves one side empty")
-        else:
-            section_title = (
-                f"held-out split of training_data (held_out_split, fraction {args.fraction}: "
-                f"{len(train)} train / {len(test)} test pages)"
-            )
-            print()
-            held = held_out_model([by_name[p.name] for p in train], train, args.retrain)
-            items = [page_item(p) for p in test]
-            systems = evaluate_set(items, held, "cleanews (train split)")
-            show_set(section_title, items, systems, "cleanews (train split)")
-            print()
-            print("note: composed pages reuse components (compose/components), so test pages share lines")
-            print("with train pages; read this as a check on fit, the dev corpus as the real measure.")
+        held_out_section(args.fraction, args.retrain)
     return 0
+
+
+def dev_section(model: cleanews.Model | None, model_arg: str | None) -> None:
+    """Scores of cleanews and its peers on the dev corpus, per source and by the shared scorer."""
+    loaded = dev_items()
+    if loaded is None:
+        section("dev corpus")
+        print(f"skipped: {common.DEV} is absent (it sits beside the project as ../shared/corpus/dev)")
+    else:
+        items, notes = loaded
+        for n in notes:
+            print("note:", n)
+        systems = evaluate_set(items, model, "cleanews")
+        which = "shipped model" if model_arg is None else f"model {model_arg}"
+        scores = show_set(f"dev corpus (../shared/corpus/dev), {which}", items, systems, "cleanews")
+        if "cleanews" in systems:
+            print()
+            print("cleanews per source (a change is kept only if neither source's macro-F1 falls by over 0.005):")
+            print(by_source_table(items, systems["cleanews"]))
+        if not common.SCORER.is_file():
+            print(f"\nnote: {common.SCORER} is absent; the shared scorer's own figures are skipped")
+        else:
+            scorer_check(items, systems, scores)
+
+
+def held_out_section(fraction: float, retrain: bool) -> None:
+    """Scores on the held-out part of training_data, of a model trained on the rest."""
+    files = find_labelled([common.TRAINING_DATA])
+    pages = [read_labelled(f) for f in files]
+    by_name = dict(zip((p.name for p in pages), files))
+    train, test = held_out_split(pages, fraction)
+    if not train or not test:
+        section("held-out split")
+        print(f"skipped: the split of {len(pages)} pages at fraction {fraction} leaves one side empty")
+    else:
+        section_title = (
+            f"held-out split of training_data (held_out_split, fraction {fraction}: "
+            f"{len(train)} train / {len(test)} test pages)"
+        )
+        print()
+        held = held_out_model([by_name[p.name] for p in train], train, retrain)
+        items = [page_item(p) for p in test]
+        systems = evaluate_set(items, held, "cleanews (train split)")
+        show_set(section_title, items, systems, "cleanews (train split)")
+        print()
+        print("note: composed pages reuse components (compose/components), so test pages share lines")
+        print("with train pages; read this as a check on fit, the dev corpus as the real measure.")
 
 
 if __name__ == "__main__":

@@ -17,18 +17,14 @@ import typer
 
 from cleanews import __version__
 from cleanews.api import CleanOptions
-from cleanews.data.labelled import LabelledFormatError
 from cleanews.data.labels import parse_labels
-from cleanews.model.store import ModelError, load_model, save_model
+from cleanews.model.options import TrainOptions  # the defaults of train's options (no training code)
+from cleanews.model.store import ModelError, load_model
 from cleanews.run.plan import PlanError
 from cleanews.run.pool import default_jobs
 from cleanews.run.progress import RunDisplay
 from cleanews.run.request import CleanRequest
 from cleanews.run.streams import StreamOptions
-from cleanews.training.evaluate import format_scores
-from cleanews.training.progress import training_progress
-from cleanews.training.progress import wanted as progress_wanted
-from cleanews.training.train import TrainOptions, evaluate_model, train_model
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -108,53 +104,66 @@ class InputFormat(StrEnum):
     parquet = "parquet"
 
 
+# The options of ``clean``, named once here so that its signature reads as a list.
+PathsArg = Annotated[
+    list[str],
+    typer.Argument(
+        metavar="PATH", help="Pages, folders (searched recursively), JSON Lines or Parquet files, or - for stdin."
+    ),
+]
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Output file, or folder for several inputs or a folder.")
+]
+FormatOpt = Annotated[
+    Format | None,
+    typer.Option(
+        "--format", "-f", help="Pages: text, jsonl (every line's decision) or tsv. Records: jsonl or parquet."
+    ),
+]
+KeepOpt = Annotated[str, typer.Option("--keep", "-k", help="Labels to keep, comma-separated.")]
+MinConfidenceOpt = Annotated[
+    float, typer.Option("--min-confidence", min=0.0, max=1.0, help="Drop kept lines below this confidence.")
+]
+JobsOpt = Annotated[
+    int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0: one per core this process may use).")
+]
+GlobOpt = Annotated[
+    str | None, typer.Option("--glob", help="Which files to take from folders [default: *.txt, *.htm* for html].")
+]
+InputFormatOpt = Annotated[
+    InputFormat, typer.Option("--input-format", help="What the inputs are (auto: by extension).")
+]
+TextFieldOpt = Annotated[str, typer.Option("--text-field", help="Records: the field holding the page.")]
+IdFieldOpt = Annotated[
+    str | None, typer.Option("--id-field", help="Records: a field that names each record in messages.")
+]
+KeepDirsOpt = Annotated[bool, typer.Option("--keep-dirs", help="Mirror each input folder under its own name in -o.")]
+UncertainOpt = Annotated[
+    int, typer.Option("--uncertain", min=0, help="With --format tsv: also write the N least sure lines to a side file.")
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no summary (errors still).")]
+EngineOpt = Annotated[Engine, typer.Option("--engine", help="Run here, or on a Ray cluster.")]
+AddressOpt = Annotated[str | None, typer.Option("--address", help="Ray cluster address (default: start a local one).")]
+
+
 @app.command(epilog=EXIT_CODES)
 def clean(
-    paths: Annotated[
-        list[str],
-        typer.Argument(
-            metavar="PATH", help="Pages, folders (searched recursively), JSON Lines or Parquet files, or - for stdin."
-        ),
-    ],
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Output file, or folder for several inputs or a folder.")
-    ] = None,
-    fmt: Annotated[
-        Format | None,
-        typer.Option(
-            "--format", "-f", help="Pages: text, jsonl (every line's decision) or tsv. Records: jsonl or parquet."
-        ),
-    ] = None,
-    keep: Annotated[str, typer.Option("--keep", "-k", help="Labels to keep, comma-separated.")] = "body,title",
-    min_confidence: Annotated[
-        float, typer.Option("--min-confidence", min=0.0, max=1.0, help="Drop kept lines below this confidence.")
-    ] = 0.0,
-    jobs: Annotated[
-        int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0: one per core this process may use).")
-    ] = 0,
-    glob: Annotated[
-        str | None, typer.Option("--glob", help="Which files to take from folders [default: *.txt, *.htm* for html].")
-    ] = None,
-    input_format: Annotated[
-        InputFormat, typer.Option("--input-format", help="What the inputs are (auto: by extension).")
-    ] = InputFormat.auto,
-    text_field: Annotated[str, typer.Option("--text-field", help="Records: the field holding the page.")] = "text",
-    id_field: Annotated[
-        str | None, typer.Option("--id-field", help="Records: a field that names each record in messages.")
-    ] = None,
-    keep_dirs: Annotated[
-        bool, typer.Option("--keep-dirs", help="Mirror each input folder under its own name in -o.")
-    ] = False,
-    uncertain: Annotated[
-        int,
-        typer.Option("--uncertain", min=0, help="With --format tsv: also write the N least sure lines to a side file."),
-    ] = 0,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no summary (errors still).")] = False,
+    paths: PathsArg,
+    output: OutputOpt = None,
+    fmt: FormatOpt = None,
+    keep: KeepOpt = "body,title",
+    min_confidence: MinConfidenceOpt = 0.0,
+    jobs: JobsOpt = 0,
+    glob: GlobOpt = None,
+    input_format: InputFormatOpt = InputFormat.auto,
+    text_field: TextFieldOpt = "text",
+    id_field: IdFieldOpt = None,
+    keep_dirs: KeepDirsOpt = False,
+    uncertain: UncertainOpt = 0,
+    quiet: QuietOpt = False,
     model: ModelOpt = None,
-    engine: Annotated[Engine, typer.Option("--engine", help="Run here, or on a Ray cluster.")] = Engine.local,
-    address: Annotated[
-        str | None, typer.Option("--address", help="Ray cluster address (default: start a local one).")
-    ] = None,
+    engine: EngineOpt = Engine.local,
+    address: AddressOpt = None,
 ) -> None:
     """Clean pages: keep the article (body and title lines), drop menus, link walls, footers and spam.
 
@@ -183,21 +192,24 @@ def clean(
     """
     try:
         options = CleanOptions(keep=parse_labels(keep), min_confidence=min_confidence)
-        request = CleanRequest(
-            paths,
-            output,
-            fmt.value if fmt else None,
-            glob,
-            input_format.value,
-            keep_dirs,
-            uncertain,
-            StreamOptions(text_field, id_field),
-        )
+        streams = StreamOptions(text_field, id_field)
+        fmt_name = fmt.value if fmt else None
+        request = CleanRequest(paths, output, fmt_name, glob, input_format.value, keep_dirs, uncertain, streams)
         planned = request.plan()  # planning errors surface here, before any work
     except (ValueError, PlanError) as exc:
         raise _fail(str(exc), EXIT_USAGE) from None
     if engine is Engine.ray and planned.streams:
         raise _fail("the ray engine cleans pages; clean record streams here (drop --engine ray)", EXIT_USAGE)
+    summary = _execute(planned, options, model, jobs, quiet, (engine, address, output))
+    if (planned.batch or summary.failed) and not quiet:
+        typer.echo(summary.line(), err=True)
+    if summary.failed:
+        raise typer.Exit(code=EXIT_FAILED)
+
+
+def _execute(planned, options, model, jobs, quiet, ray):  # type: ignore[no-untyped-def]
+    """Run the planned jobs here or on Ray (``ray``: engine, address, -o), with a progress bar at a terminal."""
+    engine, address, output = ray
     loaded = _load(model)
     workers = (jobs or default_jobs()) if planned.batch else 1
     bar = planned.batch and not quiet and sys.stderr.isatty()
@@ -212,10 +224,7 @@ def clean(
         _silence_stdout()  # the reader went away (cleanews ... | head): stop quietly, like other tools
         raise typer.Exit(code=0) from None
     display.close()
-    if (planned.batch or summary.failed) and not quiet:
-        typer.echo(summary.line(), err=True)
-    if summary.failed:
-        raise typer.Exit(code=EXIT_FAILED)
+    return summary
 
 
 def _run_on_ray(jobs, output, fmt, options, model, address, n_jobs, display):  # type: ignore[no-untyped-def]
@@ -267,8 +276,14 @@ def train(
       cleanews train training_data -o models/cleanews.joblib
       cleanews train training_data mine/ -o my-model.joblib --folds 3
     """
+    # Training code (scikit-learn, scipy) is imported here only, so that cleaning starts fast.
+    from cleanews.data.labelled import LabelledFormatError
+    from cleanews.model.store import save_model
+    from cleanews.training.progress import training_progress, wanted
+    from cleanews.training.train import train_model
+
     try:
-        with training_progress(progress_wanted(quiet)) as progress:
+        with training_progress(wanted(quiet)) as progress:
             model = train_model(paths, TrainOptions(folds=folds, random_state=seed), progress)
     except (LabelledFormatError, FileNotFoundError, ValueError) as exc:
         raise _fail(str(exc), EXIT_USAGE) from None
@@ -296,6 +311,10 @@ def evaluate(
       cleanews evaluate held-out/                               # the shipped model
       cleanews evaluate held-out/ --model my-model.joblib --json
     """
+    from cleanews.data.labelled import LabelledFormatError
+    from cleanews.training.evaluate import format_scores
+    from cleanews.training.train import evaluate_model
+
     loaded = _load(model)
     try:
         scores = evaluate_model(loaded, paths)

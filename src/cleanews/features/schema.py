@@ -20,11 +20,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from cleanews.data.labels import LABELS
-from cleanews.features.context import context_names
-from cleanews.features.measures import DENSE_NAMES
-from cleanews.features.ngrams import NGRAM_BITS, NGRAM_FEATURES, ORDERS
-
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
 
@@ -53,6 +48,8 @@ class Schema:
     @property
     def columns_sha256(self) -> str:
         """A hash of every column name of both passes, in order."""
+        from cleanews.features.ngrams import NGRAM_BITS, ORDERS
+
         h = hashlib.sha256(f"ngrams: {self.ngram_buckets} buckets, orders {ORDERS}, {NGRAM_BITS} bits\n".encode())
         for part in (self.pass_one, self.pass_two):
             h.update(("\t".join(part) + "\n").encode())
@@ -65,6 +62,13 @@ class Schema:
 
 def current_schema() -> Schema:
     """The contract of this code's features."""
+    # Imported here: the model files import this module to check inputs, and need not
+    # compile the feature patterns to load.
+    from cleanews.data.labels import LABELS
+    from cleanews.features.context import context_names
+    from cleanews.features.measures import DENSE_NAMES
+    from cleanews.features.ngrams import NGRAM_FEATURES
+
     return Schema(
         version=SCHEMA_VERSION,
         pass_one=DENSE_NAMES,

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from cleanews.data.labelled import LabelledPage
 from cleanews.data.labels import LABEL_INDEX, LABELS
 from cleanews.features.page import prepare
 from cleanews.features.schema import check_input, current_schema
@@ -46,6 +46,9 @@ from cleanews.model.linear import OneVsRestLinear
 from cleanews.model.options import TrainOptions
 from cleanews.model.trees import TreeEnsemble
 from cleanews.text.lines import Line
+
+if TYPE_CHECKING:
+    from cleanews.data.labelled import LabelledPage
 
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())

@@ -13,15 +13,17 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatch
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cleanews.data.labelled import LabelledPage
 from cleanews.data.labels import LABEL_INDEX, LABELS
 from cleanews.features.ngrams import NGRAM_FEATURES, grams_matrix
 from cleanews.features.page import PageData, prepare
 from cleanews.model.options import TrainOptions
+
+if TYPE_CHECKING:
+    from cleanews.data.labelled import LabelledPage
 
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())

@@ -36,7 +36,8 @@ class TrainOptions:
     n_iter_no_change: int = 20
     """Boosting stops after this many rounds without a better validation score."""
     real_weight: float = 3.0
-    """Weight of a hand-labelled page's lines against a composed page's."""
+    """Weight of a hand-labelled page's lines against a composed page's (composed pages repeat
+    their components; the measured effect is in benchmarks/README.md)."""
     calibration_exclude: str = "gen_*"
     """Names of composed pages: weighted 1, and left out of fitting the temperatures."""
     min_calibration_lines: int = 500

@@ -20,14 +20,12 @@ import numpy as np
 from cleanews.features.schema import check_input
 
 MAX_DEPTH = 6
-"""Depth of the padded trees. Pass two is trained with at most this depth: measured on
-the dev pages, 40-60 rounds of depth-6 trees score within 0.01 macro-F1 of 200 rounds
-of unbounded 31-leaf trees, at a fraction of the cost."""
+"""Depth of the padded trees. Pass two is trained with at most this depth: shallow trees
+score as well as deep ones here at a fraction of the cost (benchmarks/README.md)."""
 
 BLOCK_ROWS = 64
-"""Rows walked together. Small blocks keep the (rows x trees) work arrays (64 x 480
-indices, 240 KB) in the CPU cache and below the size at which every new array is a
-fresh memory mapping: over the dev pages 64 rows walk in 0.25 s, 256 rows in 0.32 s."""
+"""Rows walked together. Small blocks keep the (rows x trees) work arrays in the CPU
+cache and below the size at which every new array is a fresh memory mapping."""
 
 _ALWAYS_LEFT = np.inf
 
