@@ -4,10 +4,14 @@ The card records what a model is (labels, feature version, library versions,
 training data hash, cross-validated scores). Loading refuses a model whose feature
 version differs from this code's, because its numbers would mean nothing here;
 another scikit-learn version only warns, because it usually still works.
+
+Loading never runs code from the file: it goes through the restricted unpickler of
+:mod:`cleanews.model.unpickle`, which admits only what a cleanews model holds.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -22,6 +26,7 @@ import joblib
 
 from cleanews.data.labels import LABELS
 from cleanews.features.measures import FEATURE_VERSION
+from cleanews.model.unpickle import RefusedGlobal, load_restricted
 
 logger = logging.getLogger(__name__)
 
@@ -43,12 +48,15 @@ class Model:
     classifier: Any
     card: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
+    sha256: str | None = None
+    """The SHA-256 of the file's bytes as loaded (None for a model not loaded from a file)."""
 
     def __reduce__(self) -> tuple[Any, ...]:
         # A model loaded from a file travels to worker processes as its path: the worker
-        # loads it once, instead of every task pickling megabytes of weights.
-        if self.path is not None and self.path.is_file():
-            return (load_model, (str(self.path),))
+        # loads it once, instead of every task pickling megabytes of weights. The hash
+        # goes with it, so a file replaced since is refused instead of silently used.
+        if self.path is not None and self.sha256 is not None and self.path.is_file():
+            return (load_model, (str(self.path), self.sha256))
         return (Model, (self.classifier, self.card, None))
 
 
@@ -109,14 +117,45 @@ def save_model(model: Model, path: str | Path) -> Path:
     _atomic_write(card_path(path), lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
     model.card = card
     model.path = path
+    model.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
     return path
 
 
-def load_model(path: str | Path | None = None) -> Model:
+def _read_payload(p: Path, expect_sha256: str | None) -> tuple[Any, str, list[warnings.WarningMessage]]:
+    """The unpickled payload of a model file, the hash of its bytes, and joblib's warnings."""
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise ModelError(f"cannot read the model {p} ({exc.strerror or exc})") from None
+    sha256 = hashlib.sha256(data).hexdigest()
+    if expect_sha256 is not None and sha256 != expect_sha256:
+        raise ModelError(
+            f"{p} changed after this run loaded it (its SHA-256 differs); "
+            "replace model files between runs, not during one, and start the run again"
+        )
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            payload = load_restricted(data, str(p))
+    except RefusedGlobal as exc:
+        raise ModelError(
+            f"{p} is not a cleanews model: it asks to build {exc.name}, which a cleanews model never holds "
+            "(refused before anything was built). Load only model files you trust, made by 'cleanews train'"
+        ) from None
+    except Exception as exc:  # joblib raises many kinds on a foreign or broken file
+        raise ModelError(f"{p} is not a readable cleanews model ({type(exc).__name__}: {exc}); retrain it") from None
+    return payload, sha256, caught
+
+
+def load_model(path: str | Path | None = None, expect_sha256: str | None = None) -> Model:
     """Load a model file, or the shipped model when no path is given.
 
+    No code in the file is run: only the types a cleanews model holds are admitted
+    (:mod:`cleanews.model.unpickle`). ``expect_sha256`` refuses a file whose bytes differ
+    (worker processes are given the hash of the file their parent loaded).
+
     Raises :class:`ModelError` with advice when the file is missing, not a cleanews
-    model, or built for other features.
+    model, changed, or built for other features.
     """
     p = Path(path) if path is not None else default_model_path()
     if not p.is_file():
@@ -124,12 +163,7 @@ def load_model(path: str | Path | None = None) -> Model:
             f"no model at {p}; train one with 'cleanews train training_data -o {p}' "
             f"or name one with --model / ${MODEL_ENV}"
         )
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            payload = joblib.load(p)
-    except Exception as exc:  # joblib raises many kinds on a foreign or broken file
-        raise ModelError(f"{p} is not a readable cleanews model ({type(exc).__name__}: {exc}); retrain it") from None
+    payload, sha256, caught = _read_payload(p, expect_sha256)
     if not isinstance(payload, dict) or payload.get("format") != "cleanews-model":
         raise ModelError(f"{p} is not a cleanews model file; train one with 'cleanews train'")
     if payload.get("feature_version") != FEATURE_VERSION:
@@ -148,4 +182,4 @@ def load_model(path: str | Path | None = None) -> Model:
         )
     for w in caught:
         logger.debug("while loading %s: %s", p, w.message)
-    return Model(payload["classifier"], card, p)
+    return Model(payload["classifier"], card, p, sha256)
