@@ -180,11 +180,15 @@ class Progress:
 
     def done(self, outcome: Outcome) -> None:
         self.count += 1
-        if not outcome.ok:
+        if not outcome.ok or outcome.replaced_bytes:
             if self.enabled:
                 sys.stderr.write("\r\x1b[K")
             name = "standard input" if outcome.source == STDIN else outcome.source
-            typer.echo(f"cleanews: {name}: {outcome.error}", err=True)
+            if outcome.ok:
+                n = outcome.replaced_bytes
+                typer.echo(f"cleanews: {name}: {n} undecodable byte{'s' * (n != 1)} replaced with U+FFFD", err=True)
+            else:
+                typer.echo(f"cleanews: {name}: {outcome.error}", err=True)
         if self.enabled:
             sys.stderr.write(f"\rcleaned {self.count} files")
             sys.stderr.flush()

@@ -10,6 +10,8 @@ from __future__ import annotations
 import fnmatch
 import multiprocessing
 import os
+import pickle
+import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -20,7 +22,8 @@ from pathlib import Path
 from threadpoolctl import threadpool_limits
 
 from cleanews.api import CleanOptions, label_page
-from cleanews.model.store import Model
+from cleanews.model.store import Model, ModelError
+from cleanews.run.lifetime import exit_with_parent, run_until_told_to_stop
 from cleanews.run.writers import EXTENSIONS, atomic_output, stdout_output, write_result
 from cleanews.text.decode import NotTextError
 
@@ -58,6 +61,8 @@ class Outcome:
     error: str | None = None
     lines: int = 0
     kept: int = 0
+    replaced_bytes: int = 0
+    """Undecodable bytes of the page that became U+FFFD (reported per file and in the summary)."""
 
 
 @dataclass
@@ -66,16 +71,24 @@ class Summary:
     lines: int = 0
     kept: int = 0
     failed: list[Outcome] = field(default_factory=list)
+    replaced_files: int = 0
+    replaced_bytes: int = 0
 
     def add(self, o: Outcome) -> None:
         self.files += 1
         self.lines += o.lines
         self.kept += o.kept
+        if o.replaced_bytes:
+            self.replaced_files += 1
+            self.replaced_bytes += o.replaced_bytes
         if not o.ok:
             self.failed.append(o)
 
     def line(self) -> str:
-        return f"{self.files} files, {self.lines} lines, {self.kept} kept, {len(self.failed)} failed"
+        out = f"{self.files} files, {self.lines} lines, {self.kept} kept, {len(self.failed)} failed"
+        if self.replaced_files:
+            out += f"; {self.replaced_files} files had {self.replaced_bytes} undecodable bytes replaced"
+        return out
 
 
 def default_jobs() -> int:
@@ -92,16 +105,51 @@ def is_batch(paths: Iterable[str]) -> bool:
     return len(paths) > 1 or any(p != STDIN and Path(p).is_dir() for p in paths)
 
 
+_NOT_REGULAR = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def _not_a_page_file(path: str) -> str | None:
+    """Why a matching name inside a folder is not read (reading a FIFO or a device there
+    would hang the batch, or never end); None for a regular file or one that cannot be
+    examined (reading it then names the problem)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    for test, what in _NOT_REGULAR:
+        if test(mode):
+            return f"skipped: {what}, not a page file (name a FIFO on the command line to read it as a stream)"
+    return None
+
+
 def walk_pages(root: Path, pattern: str) -> Iterator[tuple[Path, str | None]]:
-    """Files under ``root`` whose names match, in sorted order, lazily; and folders that
-    cannot be read, with the reason (so that no page goes missing without a word)."""
+    """Files under ``root`` whose names match, in sorted order, lazily; and what was not
+    read, with the reason (so that no page goes missing without a word): folders that
+    cannot be read, FIFOs, sockets and devices, links back into folders already searched.
+
+    Links to folders are followed, each real folder once: a link that leads back to a
+    folder already searched (a loop, or a second way to the same pages) is skipped.
+    """
     errors: list[OSError] = []
-    for dirpath, dirnames, filenames in os.walk(root, onerror=errors.append):
+    seen = {os.path.realpath(root)}
+    for dirpath, dirnames, filenames in os.walk(root, onerror=errors.append, followlinks=True):
         yield from _walk_errors(errors)
         dirnames.sort()
+        for name in list(dirnames):
+            real = os.path.realpath(os.path.join(dirpath, name))
+            if real in seen:
+                dirnames.remove(name)
+                yield Path(dirpath) / name, f"skipped: a link to {real}, a folder searched already (a loop)"
+            seen.add(real)
         for name in sorted(filenames):
             if fnmatch.fnmatch(name, pattern):
-                yield Path(dirpath) / name, None
+                path = os.path.join(dirpath, name)
+                yield Path(path), _not_a_page_file(path)
     yield from _walk_errors(errors)
 
 
@@ -192,7 +240,9 @@ def plan(paths: Iterable[str], out: Path | None, fmt: str, pattern: str = "*.txt
         folder: Path | None = None
         taken: dict[Path, str] = {}
         root = out / _mirror(arg)
+        found = False
         for f, error in walk_pages(arg, pattern):
+            found = True
             if error is not None:
                 yield Job(str(f), None, error)
                 continue
@@ -204,6 +254,8 @@ def plan(paths: Iterable[str], out: Path | None, fmt: str, pattern: str = "*.txt
                 yield Job(str(f), target, f"skipped: {first} is written to {target} already; rename one of them")
                 continue
             yield Job(str(f), target)
+        if not found:
+            yield Job(p, None, f"no file in this folder matches --glob {pattern!r}; give the pages' pattern")
 
 
 def _read(source: str) -> bytes:
@@ -254,22 +306,32 @@ def run_job(job: Job, model: Model, options: CleanOptions, fmt: str) -> Outcome:
         except OSError as exc:
             return Outcome(job.source, False, f"cannot write {job.output} ({exc.strerror or exc})")
     kept = sum(1 for line in result.lines if line.kept)
-    return Outcome(job.source, True, None, sum(1 for line in result.lines if not line.blank), kept)
+    lines = sum(1 for line in result.lines if not line.blank)
+    return Outcome(job.source, True, None, lines, kept, result.replaced_bytes)
 
 
 _worker_model: Model | None = None
+_worker_error: str | None = None
 
 
-def _init_worker(model: Model) -> None:
-    # A model loaded from a file arrives as its path (see Model.__reduce__): loaded once here.
-    global _worker_model
+def _init_worker(parent: int, pickled_model: bytes) -> None:
+    # A model loaded from a file arrives as its path and hash (see Model.__reduce__) and
+    # is loaded once here; a file replaced since the parent loaded it is refused, and
+    # every page of this worker then fails with that reason instead of a dead pool.
+    global _worker_model, _worker_error
+    exit_with_parent(parent)
     threadpool_limits(THREADS_PER_WORKER)
-    _worker_model = model
+    try:
+        _worker_model = pickle.loads(pickled_model)
+    except ModelError as exc:
+        _worker_error = f"not cleaned: {exc}"
 
 
 def _worker_run(job: Job, options: CleanOptions, fmt: str) -> Outcome:
-    assert _worker_model is not None
-    return run_job(job, _worker_model, options, fmt)
+    model = _worker_model
+    if model is None:
+        return Outcome(job.source, False, _worker_error or "the worker has no model")
+    return run_until_told_to_stop(lambda: run_job(job, model, options, fmt))
 
 
 def run(
@@ -307,7 +369,8 @@ def run(
     # Workers are spawned, not forked: a fork of a process that has already run the model's
     # OpenMP code (scikit-learn's trees) can hang forever in the child.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, context, initializer=_init_worker, initargs=(model,)) as pool:
+    initargs = (os.getpid(), pickle.dumps(model))
+    with ProcessPoolExecutor(workers, context, initializer=_init_worker, initargs=initargs) as pool:
         pending: dict[Future[Outcome], str] = {}
         for job in jobs:
             if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
