@@ -145,7 +145,8 @@ def test_a_saved_model_travels_with_the_hash_of_what_was_written(tmp_path: Path)
 
 def test_workers_refuse_a_model_file_replaced_after_the_run_loaded_it(tmp_path: Path) -> None:
     from cleanews.api import CleanOptions
-    from cleanews.run.batch import plan, run
+    from cleanews.run.plan import plan
+    from cleanews.run.pool import run
 
     path = tmp_path / "m.joblib"
     shutil.copy(load_model().path, path)  # type: ignore[arg-type]

@@ -15,7 +15,6 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 import warnings
 from dataclasses import dataclass, field
 from importlib import resources
@@ -26,6 +25,7 @@ import joblib
 
 from cleanews.data.labels import LABELS
 from cleanews.features.measures import FEATURE_VERSION
+from cleanews.files import atomic_path, atomic_text
 from cleanews.model.unpickle import RefusedGlobal, load_restricted
 
 logger = logging.getLogger(__name__)
@@ -88,19 +88,6 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def _atomic_write(path: Path, write: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o644)  # mkstemp makes private files; a model is meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def save_model(model: Model, path: str | Path) -> Path:
     """Write the model (joblib) and its card (JSON) atomically; return the model path."""
     path = Path(path)
@@ -112,9 +99,10 @@ def save_model(model: Model, path: str | Path) -> Path:
         "card": card,
         "classifier": model.classifier,
     }
-    _atomic_write(path, lambda tmp: joblib.dump(payload, tmp, compress=3))
-    text = json.dumps(card, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    _atomic_write(card_path(path), lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    with atomic_path(path) as tmp:
+        joblib.dump(payload, tmp, compress=3)
+    with atomic_text(card_path(path)) as fh:
+        fh.write(json.dumps(card, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
     model.card = card
     model.path = path
     model.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
