@@ -86,7 +86,7 @@ def test_a_folder_with_no_matching_pages_says_so_and_exits_1(runner: CliRunner, 
     assert result.exit_code == 1
     assert "no file in this folder matches --glob '*.txt'" in result.stderr
     ok = runner.invoke(app, ["clean", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--glob", "*.html"])
-    assert ok.exit_code == 0 and (tmp_path / "out" / "in" / "page.txt").is_file()
+    assert ok.exit_code == 0 and (tmp_path / "out" / "page.txt").is_file()
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
@@ -110,7 +110,7 @@ def test_fifos_and_sockets_inside_a_folder_are_skipped_with_a_warning(tmp_path: 
         sock.close()
     assert "pipe.txt: skipped: a named pipe (FIFO)" in result.stderr
     assert "sock.txt: skipped: a socket" in result.stderr
-    assert (tmp_path / "out" / "crawl" / "page.txt").is_file()
+    assert (tmp_path / "out" / "page.txt").is_file()
     assert result.returncode == 1
 
 
@@ -148,8 +148,8 @@ def test_linked_folders_are_followed_once_and_a_loop_is_named(runner: CliRunner,
     (crawl / "a" / "loop").symlink_to(crawl, target_is_directory=True)
     out = tmp_path / "out"
     result = runner.invoke(app, ["clean", str(crawl), "-o", str(out), "--jobs", "1"])
-    assert (out / "crawl" / "a" / "one.txt").is_file()
-    assert (out / "crawl" / "linked" / "two.txt").is_file()
+    assert (out / "a" / "one.txt").is_file()
+    assert (out / "linked" / "two.txt").is_file()
     assert f"{crawl / 'a' / 'loop'}: skipped: a link to {crawl.resolve()}, a folder searched already" in result.stderr
     assert result.exit_code == 1
 

@@ -56,7 +56,8 @@ class PageCleaner:
         text_column: str = "text",
         read_paths: bool = False,
     ) -> None:
-        self.schema = output_schema()  # first: without pyarrow, say what to install
+        import_pyarrow()  # first: without pyarrow, say what to install (the ray extra)
+        self.schema = output_schema()
         self.options = CleanOptions(keep=keep_set(keep), min_confidence=min_confidence)
         self.model = load_model(model_path)
         self.text_column = text_column
