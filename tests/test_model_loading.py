@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import os
 import pickle
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -62,9 +63,15 @@ def test_the_malicious_files_do_run_code_when_unpickled_plainly(malicious: tuple
 
 def test_a_malicious_model_is_refused_and_runs_nothing(malicious: tuple[Path, Path]) -> None:
     path, marker = malicious
-    with pytest.raises(ModelError, match=r"posix\.system|os\.system") as caught:
+    with pytest.raises(ModelError, match="never holds") as caught:
         load_model(path)
-    assert "refused before anything was built" in str(caught.value) and str(path) in str(caught.value)
+    message = str(caught.value)
+    assert str(path) in message
+    # An object array is refused as such before its nested pickle is read; anything
+    # else is refused by the name it asks for.
+    assert "an array of Python objects" in message or (
+        re.search(r"(posix|os)\.system", message) and "refused before anything was built" in message
+    )
     assert not marker.exists()
 
 
@@ -88,8 +95,8 @@ def test_the_command_refuses_a_malicious_model_by_option_and_by_environment(
 )
 def test_any_name_off_the_list_is_refused(tmp_path: Path, name: str) -> None:
     module, attr = name.rsplit(".", 1)
-    # protocol-0 GLOBAL opcode naming the callable, then a call: refused at the name
-    raw = f"c{module}\n{attr}\n(S'1'\ntR.".encode()
+    # a GLOBAL opcode naming the callable, then a call: refused at the name
+    raw = b"\x80\x02" + f"c{module}\n{attr}\n(S'1'\ntR.".encode()
     path = tmp_path / "bad.joblib"
     path.write_bytes(raw)
     with pytest.raises(ModelError, match=name.replace(".", r"\.")):
@@ -122,7 +129,7 @@ def test_a_model_file_replaced_after_loading_is_not_used_by_workers(tmp_path: Pa
     shutil.copy(load_model().path, path)  # type: ignore[arg-type]
     model = load_model(path)
     blob = pickle.dumps(model)
-    assert pickle.loads(blob).sha256 == model.sha256  # unchanged: loads
+    assert pickle.loads(blob).checksum == model.checksum  # unchanged: loads
     payload = joblib.load(path)
     payload["card"] = {"note": "another model"}
     joblib.dump(payload, path)
@@ -130,11 +137,11 @@ def test_a_model_file_replaced_after_loading_is_not_used_by_workers(tmp_path: Pa
         pickle.loads(blob)
 
 
-def test_a_saved_model_travels_with_the_hash_of_what_was_written(tmp_path: Path) -> None:
+def test_a_saved_model_travels_with_the_checksum_of_what_was_written(tmp_path: Path) -> None:
     model = load_model()
     copy = type(model)(model.classifier, dict(model.card))
     path = save_model(copy, tmp_path / "saved.joblib")
-    assert copy.sha256 == load_model(path).sha256
+    assert copy.checksum == load_model(path).checksum
     page = (SEEDS / "000_19e93c5fe74daeee.txt").read_bytes()
     from cleanews.api import label_page
 

@@ -18,16 +18,13 @@ import typer
 
 from cleanews import __version__
 from cleanews.api import CleanOptions
-from cleanews.data.labelled import LabelledFormatError
 from cleanews.data.labels import parse_labels
-from cleanews.model.store import ModelError, load_model, save_model
+from cleanews.model.store import ModelError, load_model
 from cleanews.run.plan import PlanError
 from cleanews.run.pool import default_jobs
 from cleanews.run.progress import RunDisplay
 from cleanews.run.request import CleanRequest
 from cleanews.run.streams import StreamOptions
-from cleanews.training.evaluate import format_scores
-from cleanews.training.train import TrainOptions, evaluate_model, train_model
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -275,6 +272,11 @@ def train(
       cleanews train training_data -o models/cleanews.joblib
       cleanews train training_data mine/ -o my-model.joblib --folds 3
     """
+    # Training code (scikit-learn, scipy) is imported here only, so that cleaning starts fast.
+    from cleanews.data.labelled import LabelledFormatError
+    from cleanews.model.store import save_model
+    from cleanews.training.train import TrainOptions, train_model
+
     try:
         model = train_model(paths, TrainOptions(folds=folds, random_state=seed))
     except (LabelledFormatError, FileNotFoundError, ValueError) as exc:
@@ -303,6 +305,10 @@ def evaluate(
       cleanews evaluate held-out/                               # the shipped model
       cleanews evaluate held-out/ --model my-model.joblib --json
     """
+    from cleanews.data.labelled import LabelledFormatError
+    from cleanews.training.evaluate import format_scores
+    from cleanews.training.train import evaluate_model
+
     loaded = _load(model)
     try:
         scores = evaluate_model(loaded, paths)

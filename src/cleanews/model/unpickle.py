@@ -4,8 +4,8 @@ A pickle is a program: any file given to ``--model`` could name ``os.system`` an
 it called while loading. A cleanews model holds only numpy arrays, builtins and a few
 cleanews classes, so the unpickler admits exactly those names and refuses any other
 *when the name is looked up*, which comes before the object would be built or called.
-joblib's nested pickles (arrays of Python objects) look names up through this same
-unpickler, so they are held to the same list.
+Arrays of Python objects (which joblib stores as a nested pickle) are refused outright
+by the array reader (:mod:`cleanews.model.arrays`), which this unpickler extends.
 
 What this does not promise: a file made only of admitted types can still hold weights
 that label pages badly, or arrays large enough to exhaust memory. Use model files you
@@ -14,13 +14,11 @@ made or trust (see the README, "Which model files to trust").
 
 from __future__ import annotations
 
-import io
 import logging
 import pickle
 from typing import Any
 
-from joblib.numpy_pickle import NumpyUnpickler
-from joblib.numpy_pickle_utils import _validate_fileobject_and_memmap
+from cleanews.model.arrays import WRAPPER, ArrayUnpickler, read_joblib
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +44,7 @@ ALLOWED: frozenset[str] = MODEL_CLASSES | {
     "builtins.slice",
     "builtins.complex",
     # arrays, as joblib and numpy 1.x/2.x pickle them
-    "joblib.numpy_pickle.NumpyArrayWrapper",
+    ".".join(WRAPPER),
     "numpy.ndarray",
     "numpy.dtype",
     *(f"{core}.multiarray._reconstruct" for core in _NUMPY),
@@ -64,10 +62,8 @@ class RefusedGlobal(pickle.UnpicklingError):
         self.name = name
 
 
-class RestrictedUnpickler(NumpyUnpickler):
-    """joblib's unpickler (numpy arrays stored beside the pickle), limited to :data:`ALLOWED`."""
-
-    dispatch = NumpyUnpickler.dispatch.copy()
+class RestrictedUnpickler(ArrayUnpickler):
+    """The array-reading unpickler of :mod:`cleanews.model.arrays`, limited to :data:`ALLOWED`."""
 
     def find_class(self, module: str, name: str) -> Any:
         full = f"{module}.{name}"
@@ -76,13 +72,10 @@ class RestrictedUnpickler(NumpyUnpickler):
         return super().find_class(module, name)
 
 
-def load_restricted(data: bytes, source: str) -> Any:
-    """The object pickled (by joblib, any of its compressions) in ``data``.
+def load_restricted(data: bytes) -> Any:
+    """The object pickled in the bytes of a model file (as joblib writes them).
 
-    Raises :class:`RefusedGlobal` for a name outside :data:`ALLOWED`, and whatever a
-    broken or foreign file makes joblib raise otherwise.
+    Raises :class:`RefusedGlobal` for a name outside :data:`ALLOWED`, and
+    :class:`pickle.UnpicklingError` (or what a broken pickle raises) otherwise.
     """
-    with _validate_fileobject_and_memmap(io.BytesIO(data), source, None) as (fobj, _):
-        if isinstance(fobj, str):  # joblib < 0.10 kept arrays in side files: not a cleanews model
-            raise pickle.UnpicklingError("an old joblib format (before 0.10)")
-        return RestrictedUnpickler(source, fobj, ensure_native_byte_order=True).load()
+    return read_joblib(data, RestrictedUnpickler)
