@@ -185,7 +185,7 @@ def test_saved_model_round_trips_with_its_card(gate_model: tuple[cleanews.Model,
     model, test = gate_model
     path = save_model(model, tmp_path / "m.joblib")
     card = (tmp_path / "m.json").read_text(encoding="utf-8")
-    for key in ("feature_version", "labels", "scikit-learn", "sha256", "cross_validated", "per_label"):
+    for key in ("schema", "columns_sha256", "labels", "scikit-learn", "sha256", "cross_validated", "per_label"):
         assert key in card
     again = load_model(path)
     page = test[0].text

@@ -72,7 +72,7 @@ def test_model_file_reader_reads_what_joblib_writes(tmp_path: Path, compress: in
 def test_a_model_in_another_compression_is_refused_with_advice(tmp_path: Path) -> None:
     shipped = load_model()
     other = tmp_path / "gzip.joblib"
-    payload = {"format": "cleanews-model", "feature_version": 0, "card": {}, "classifier": None}
+    payload: dict[str, object] = {"format": "cleanews-model", "schema": {}, "card": {}, "classifier": None}
     joblib.dump(payload, other, compress=("gzip", 3))
     with pytest.raises(ModelError, match="re-save the model"):
         load_model(other)

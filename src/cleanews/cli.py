@@ -37,8 +37,29 @@ EXIT_MEANINGS = {
     EXIT_USAGE: "bad usage (an unknown option or label, an output that would overwrite an input)",
     EXIT_MODEL: "the model cannot be loaded",
 }
+"""What each exit code means; every command's --help lists the ones it can return."""
 
-EXIT_CODES = "\b\nExit codes:\n" + "\n".join(f"  {code} {meaning}" for code, meaning in EXIT_MEANINGS.items())
+
+def _exit_codes(meanings: dict[int, str]) -> str:
+    return "\b\nExit codes:\n" + "\n".join(f"  {code} {meaning}" for code, meaning in sorted(meanings.items()))
+
+
+EXIT_CODES = _exit_codes(EXIT_MEANINGS)
+TRAIN_EXIT_CODES = _exit_codes(
+    {
+        EXIT_OK: "the model was saved",
+        EXIT_FAILED: "it cannot be written",
+        EXIT_USAGE: "bad usage or bad training pages (a malformed line, no pages, a label without examples)",
+    }
+)
+EVALUATE_EXIT_CODES = _exit_codes(
+    {
+        EXIT_OK: "the scores were printed",
+        EXIT_USAGE: "bad usage or bad labelled pages",
+        EXIT_MODEL: EXIT_MEANINGS[EXIT_MODEL],
+    }
+)
+INFO_EXIT_CODES = _exit_codes({EXIT_OK: "the card was printed", EXIT_MODEL: EXIT_MEANINGS[EXIT_MODEL]})
 
 app = typer.Typer(
     name="cleanews",
@@ -51,7 +72,16 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-ModelOpt = Annotated[Path | None, typer.Option("--model", "-m", help="Model file (default: the shipped model).")]
+ModelOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--model",
+        "-m",
+        help="Model file (default: the shipped model, or $CLEANEWS_MODEL). Loading runs no code from the "
+        "file: only the types a cleanews model holds are admitted, anything else is refused. A model still "
+        "decides what is kept, so use model files you made or trust.",
+    ),
+]
 
 
 def _fail(message: str, code: int) -> typer.Exit:
@@ -249,7 +279,7 @@ def _silence_stdout() -> None:
         pass
 
 
-@app.command(epilog=EXIT_CODES)
+@app.command(epilog=TRAIN_EXIT_CODES)
 def train(
     paths: Annotated[
         list[Path],
@@ -295,7 +325,7 @@ def train(
     typer.echo(f"saved {output} (cross-validated macro-F1 {cv['macro_f1']:.3f}, ECE {cv['ece']:.3f})")
 
 
-@app.command(epilog=EXIT_CODES)
+@app.command(epilog=EVALUATE_EXIT_CODES)
 def evaluate(
     paths: Annotated[
         list[Path],
@@ -323,7 +353,7 @@ def evaluate(
     typer.echo(json.dumps(scores.as_dict(), indent=1) if as_json else format_scores(scores))
 
 
-@app.command(epilog=EXIT_CODES)
+@app.command(epilog=INFO_EXIT_CODES)
 def info(model: ModelOpt = None) -> None:
     """Show the model card: labels, versions, training data and cross-validated scores.
 
