@@ -25,6 +25,7 @@ from cleanews.run.plan import PlanError
 from cleanews.run.pool import default_jobs
 from cleanews.run.progress import RunDisplay
 from cleanews.run.request import CleanRequest
+from cleanews.run.review import review_inputs, review_pages, write_report
 from cleanews.run.streams import StreamOptions
 from cleanews.training.evaluate import format_scores
 from cleanews.training.train import TrainOptions, evaluate_model, train_model
@@ -233,6 +234,55 @@ def _silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError, AttributeError):  # a stdout without a file descriptor
         pass
+
+
+@app.command(epilog=EXIT_CODES)
+def review(
+    paths: Annotated[list[str], typer.Argument(metavar="PAGES", help="Page files or folders (searched recursively).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The report to write (one .html file).")],
+    least: Annotated[int, typer.Option("--least", min=0, help="How many least sure lines to list first.")] = 50,
+    glob: Annotated[str, typer.Option("--glob", help="Which files to take from folders.")] = "*.txt",
+    input_format: Annotated[
+        InputFormat, typer.Option("--input-format", help="page or html (auto: by extension).")
+    ] = InputFormat.auto,
+    keep: Annotated[str, typer.Option("--keep", "-k", help="Labels to keep, comma-separated.")] = "body,title",
+    model: ModelOpt = None,
+) -> None:
+    """Write an HTML report of the model's decisions: one page, no network, no server.
+
+    Every line coloured by its label with its confidence as a bar, spans highlighted,
+    the least sure lines listed first with a link to each, and the count of each label.
+    Open it in a browser, then correct the pages it points to ('cleanews clean --format
+    tsv') and retrain.
+
+    \b
+    Examples:
+      cleanews review crawl/sample/ -o report.html
+      cleanews review a.txt b.html -o report.html --least 100 --model my-model.joblib
+    """
+    if input_format.value in ("jsonl", "parquet"):
+        raise _fail("review reads pages (text or html); clean record streams with 'cleanews clean'", EXIT_USAGE)
+    try:
+        options = CleanOptions(keep=parse_labels(keep))
+    except ValueError as exc:
+        raise _fail(str(exc), EXIT_USAGE) from None
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        raise _fail(f"no such file or folder: {', '.join(missing)}", EXIT_USAGE)
+    if any(Path(p).resolve() == output.resolve() for p in paths):
+        raise _fail(f"writing to {output} would overwrite an input; choose another output", EXIT_USAGE)
+    loaded = _load(model)
+    pages = list(review_pages(review_inputs(paths, glob), loaded, options, input_format.value))
+    try:
+        counts = write_report(pages, output, least)
+    except OSError as exc:
+        raise _fail(f"cannot write {output} ({exc.strerror or exc})", EXIT_FAILED) from None
+    failed = [p for p in pages if p.result is None]
+    for page in failed:
+        typer.echo(f"cleanews: {page.name}: {page.error}", err=True)
+    typer.echo(f"wrote {output}: {len(pages)} pages, {sum(counts.values())} lines, {len(failed)} failed", err=True)
+    if failed or not pages:
+        raise typer.Exit(code=EXIT_FAILED)
 
 
 @app.command(epilog=EXIT_CODES)
