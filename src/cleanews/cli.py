@@ -27,7 +27,7 @@ from cleanews.run.progress import RunDisplay
 from cleanews.run.request import CleanRequest
 from cleanews.run.review import review_inputs, review_pages, write_report
 from cleanews.run.streams import StreamOptions
-from cleanews.training.evaluate import format_scores
+from cleanews.training.evaluate import format_comparison, format_scores
 from cleanews.training.train import TrainOptions, evaluate_model, train_model
 
 EXIT_FAILED = 1
@@ -296,19 +296,30 @@ def train(
     ],
     folds: Annotated[int, typer.Option(min=2, help="Cross-validation folds, grouped by page.")] = 5,
     seed: Annotated[int, typer.Option(help="Random seed (training is deterministic for a seed).")] = 0,
+    with_shipped: Annotated[
+        bool, typer.Option("--with-shipped", help="Train on the shipped training pages too (installed with cleanews).")
+    ] = False,
+    weight: Annotated[
+        float, typer.Option("--weight", help="How much PAGES count against shipped pages (above 0).")
+    ] = 1.0,
 ) -> None:
     """Train a model on labelled pages and save it with its model card.
 
-    Labelled pages are the format of LABELS.md (label, a tab, the line as it was), as
-    'cleanews clean --format tsv' writes them. Every label needs examples.
+    Labelled pages are the format of docs/labels.md (label, a tab, the line as it was),
+    as 'cleanews clean --format tsv' writes them. Every label needs examples.
+    --with-shipped retrains on top of the pages the shipped model learned from, with
+    your PAGES counting --weight times as much as a shipped page of their kind.
 
     \b
     Examples:
       cleanews train training_data -o models/cleanews.joblib
-      cleanews train training_data mine/ -o my-model.joblib --folds 3
+      cleanews train --with-shipped mine/ -o my-model.joblib --weight 3
+      cleanews evaluate --compare models/cleanews.joblib my-model.joblib held-out/
     """
     try:
-        model = train_model(paths, TrainOptions(folds=folds, random_state=seed))
+        model = train_model(
+            paths, TrainOptions(folds=folds, random_state=seed), with_shipped=with_shipped, weight=weight
+        )
     except (LabelledFormatError, FileNotFoundError, ValueError) as exc:
         raise _fail(str(exc), EXIT_USAGE) from None
     try:
@@ -327,6 +338,10 @@ def evaluate(
     ],
     model: ModelOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    compare: Annotated[
+        tuple[Path, Path] | None,
+        typer.Option("--compare", metavar="A B", help="Two model files: what changed from A to B, label by label."),
+    ] = None,
 ) -> None:
     """Score a model on labelled pages: per-label F1, body-character F1, calibration, spam kept.
 
@@ -334,13 +349,23 @@ def evaluate(
     Examples:
       cleanews evaluate held-out/                               # the shipped model
       cleanews evaluate held-out/ --model my-model.joblib --json
+      cleanews evaluate --compare models/cleanews.joblib my-model.joblib held-out/
     """
-    loaded = _load(model)
+    if compare is not None and model is not None:
+        raise _fail("give either --model or --compare A B, not both", EXIT_USAGE)
+    models = [_load(m) for m in compare] if compare else [_load(model)]
     try:
-        scores = evaluate_model(loaded, paths)
+        scores = [evaluate_model(m, paths) for m in models]
     except (LabelledFormatError, FileNotFoundError) as exc:
         raise _fail(str(exc), EXIT_USAGE) from None
-    typer.echo(json.dumps(scores.as_dict(), indent=1) if as_json else format_scores(scores))
+    if compare:
+        names = (str(compare[0]), str(compare[1]))
+        if as_json:
+            typer.echo(json.dumps({name: s.as_dict() for name, s in zip(names, scores)}, indent=1))
+        else:
+            typer.echo(format_comparison(scores[0], scores[1], names))
+        return
+    typer.echo(json.dumps(scores[0].as_dict(), indent=1) if as_json else format_scores(scores[0]))
 
 
 @app.command(epilog=EXIT_CODES)
