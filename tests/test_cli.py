@@ -685,9 +685,11 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
     for n in range(4):
         write(data / f"page{n}.tsv", labelled_page(n))
     model_path = root / "models" / "tiny.joblib"
-    fast = functools.partial(cli.TrainOptions, max_iter=25)
+    from cleanews.training import train
+
+    fast = functools.partial(train.TrainOptions, max_iter=25)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(cli, "TrainOptions", fast)
+        mp.setattr(train, "TrainOptions", fast)  # the command imports it when it runs
         result = CliRunner().invoke(app, ["train", str(data), "-o", str(model_path), "--folds", "2"])
     assert result.exit_code == 0, (result.stdout, result.stderr, result.exception)
     return data, model_path, result.stdout

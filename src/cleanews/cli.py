@@ -18,17 +18,13 @@ import typer
 
 from cleanews import __version__
 from cleanews.api import CleanOptions
-from cleanews.data.labelled import LabelledFormatError
 from cleanews.data.labels import parse_labels
-from cleanews.model.store import ModelError, load_model, save_model
+from cleanews.model.store import ModelError, load_model
 from cleanews.run.plan import PlanError
 from cleanews.run.pool import default_jobs
 from cleanews.run.progress import RunDisplay
 from cleanews.run.request import CleanRequest
-from cleanews.run.review import review_inputs, review_pages, write_report
 from cleanews.run.streams import StreamOptions
-from cleanews.training.evaluate import format_comparison, format_scores
-from cleanews.training.train import TrainOptions, evaluate_model, train_model
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -271,6 +267,8 @@ def review(
         raise _fail(f"no such file or folder: {', '.join(missing)}", EXIT_USAGE)
     if any(Path(p).resolve() == output.resolve() for p in paths):
         raise _fail(f"writing to {output} would overwrite an input; choose another output", EXIT_USAGE)
+    from cleanews.run.review import review_inputs, review_pages, write_report
+
     loaded = _load(model)
     pages = list(review_pages(review_inputs(paths, glob), loaded, options, input_format.value))
     try:
@@ -316,6 +314,11 @@ def train(
       cleanews train --with-shipped mine/ -o my-model.joblib --weight 3
       cleanews evaluate --compare models/cleanews.joblib my-model.joblib held-out/
     """
+    # Training code (scikit-learn, scipy) is imported here only, so that cleaning starts fast.
+    from cleanews.data.labelled import LabelledFormatError
+    from cleanews.model.store import save_model
+    from cleanews.training.train import TrainOptions, train_model
+
     try:
         model = train_model(
             paths, TrainOptions(folds=folds, random_state=seed), with_shipped=with_shipped, weight=weight
@@ -351,6 +354,10 @@ def evaluate(
       cleanews evaluate held-out/ --model my-model.joblib --json
       cleanews evaluate --compare models/cleanews.joblib my-model.joblib held-out/
     """
+    from cleanews.data.labelled import LabelledFormatError
+    from cleanews.training.evaluate import format_comparison, format_scores
+    from cleanews.training.train import evaluate_model
+
     if compare is not None and model is not None:
         raise _fail("give either --model or --compare A B, not both", EXIT_USAGE)
     models = [_load(m) for m in compare] if compare else [_load(model)]
