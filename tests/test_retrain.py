@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 import cleanews.training.train as train_module
-from cleanews import cli, load_model
+from cleanews import load_model
 from cleanews.cli import app
 
 from .conftest import TRAINING
@@ -32,11 +32,11 @@ def models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     for n in range(3):
         write(shipped / f"page{n}.tsv", labelled_page(n))
     write(mine / "mine.tsv", labelled_page(7))
-    fast = functools.partial(cli.TrainOptions, max_iter=25)
+    fast = functools.partial(train_module.TrainOptions, max_iter=25)
     out: dict[str, Path] = {}
     runner = CliRunner()
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(cli, "TrainOptions", fast)
+        mp.setattr(train_module, "TrainOptions", fast)  # the command imports it when it runs
         mp.setattr(train_module, "shipped_training_data", lambda: shipped)
         for name, args in {
             "w1": ["--with-shipped", str(mine), "--weight", "1"],
