@@ -9,13 +9,13 @@ import json
 import logging
 import os
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from cleanews import __version__
+from cleanews import cli_options as opt
 from cleanews.api import CleanOptions
 from cleanews.data.labels import parse_labels
 from cleanews.model.options import TrainOptions  # the defaults of train's options (no training code)
@@ -114,86 +114,26 @@ def main(
         logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s", stream=sys.stderr)
 
 
-class Format(StrEnum):
-    text = "text"
-    jsonl = "jsonl"
-    tsv = "tsv"
-    parquet = "parquet"
-
-
-class Engine(StrEnum):
-    local = "local"
-    ray = "ray"
-
-
-class InputFormat(StrEnum):
-    auto = "auto"
-    page = "page"
-    html = "html"
-    jsonl = "jsonl"
-    parquet = "parquet"
-
-
-# The options of ``clean``, named once here so that its signature reads as a list.
-PathsArg = Annotated[
-    list[str],
-    typer.Argument(
-        metavar="PATH", help="Pages, folders (searched recursively), JSON Lines or Parquet files, or - for stdin."
-    ),
-]
-OutputOpt = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Output file, or folder for several inputs or a folder.")
-]
-FormatOpt = Annotated[
-    Format | None,
-    typer.Option(
-        "--format", "-f", help="Pages: text, jsonl (every line's decision) or tsv. Records: jsonl or parquet."
-    ),
-]
-KeepOpt = Annotated[str, typer.Option("--keep", "-k", help="Labels to keep, comma-separated.")]
-MinConfidenceOpt = Annotated[
-    float, typer.Option("--min-confidence", min=0.0, max=1.0, help="Drop kept lines below this confidence.")
-]
-JobsOpt = Annotated[
-    int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0: one per core this process may use).")
-]
-GlobOpt = Annotated[
-    str | None, typer.Option("--glob", help="Which files to take from folders [default: *.txt, *.htm* for html].")
-]
-InputFormatOpt = Annotated[
-    InputFormat, typer.Option("--input-format", help="What the inputs are (auto: by extension).")
-]
-TextFieldOpt = Annotated[str, typer.Option("--text-field", help="Records: the field holding the page.")]
-IdFieldOpt = Annotated[
-    str | None, typer.Option("--id-field", help="Records: a field that names each record in messages.")
-]
-KeepDirsOpt = Annotated[bool, typer.Option("--keep-dirs", help="Mirror each input folder under its own name in -o.")]
-UncertainOpt = Annotated[
-    int, typer.Option("--uncertain", min=0, help="With --format tsv: also write the N least sure lines to a side file.")
-]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no summary (errors still).")]
-EngineOpt = Annotated[Engine, typer.Option("--engine", help="Run here, or on a Ray cluster.")]
-AddressOpt = Annotated[str | None, typer.Option("--address", help="Ray cluster address (default: start a local one).")]
 
 
 @app.command(epilog=EXIT_CODES)
 def clean(
-    paths: PathsArg,
-    output: OutputOpt = None,
-    fmt: FormatOpt = None,
-    keep: KeepOpt = "body,title",
-    min_confidence: MinConfidenceOpt = 0.0,
-    jobs: JobsOpt = 0,
-    glob: GlobOpt = None,
-    input_format: InputFormatOpt = InputFormat.auto,
-    text_field: TextFieldOpt = "text",
-    id_field: IdFieldOpt = None,
-    keep_dirs: KeepDirsOpt = False,
-    uncertain: UncertainOpt = 0,
-    quiet: QuietOpt = False,
+    paths: opt.PathsArg,
+    output: opt.OutputOpt = None,
+    fmt: opt.FormatOpt = None,
+    keep: opt.KeepOpt = "body,title",
+    min_confidence: opt.MinConfidenceOpt = 0.0,
+    jobs: opt.JobsOpt = 0,
+    glob: opt.GlobOpt = None,
+    input_format: opt.InputFormatOpt = opt.InputFormat.auto,
+    text_field: opt.TextFieldOpt = "text",
+    id_field: opt.IdFieldOpt = None,
+    keep_dirs: opt.KeepDirsOpt = False,
+    uncertain: opt.UncertainOpt = 0,
+    quiet: opt.QuietOpt = False,
     model: ModelOpt = None,
-    engine: EngineOpt = Engine.local,
-    address: AddressOpt = None,
+    engine: opt.EngineOpt = opt.Engine.local,
+    address: opt.AddressOpt = None,
 ) -> None:
     """Clean pages: keep the article (body and title lines), drop menus, link walls, footers and spam.
 
@@ -228,7 +168,7 @@ def clean(
         planned = request.plan()  # planning errors surface here, before any work
     except (ValueError, PlanError) as exc:
         raise _fail(str(exc), EXIT_USAGE) from None
-    if engine is Engine.ray and planned.streams:
+    if engine is opt.Engine.ray and planned.streams:
         raise _fail("the ray engine cleans pages; clean record streams here (drop --engine ray)", EXIT_USAGE)
     summary = _execute(planned, options, model, jobs, quiet, (engine, address, output))
     if (planned.batch or summary.failed) and not quiet:
@@ -245,7 +185,7 @@ def _execute(planned, options, model, jobs, quiet, ray):  # type: ignore[no-unty
     bar = planned.batch and not quiet and sys.stderr.isatty()
     display = RunDisplay(bar, planned.total() if bar else None, planned.unit)
     try:
-        if engine is Engine.ray:
+        if engine is opt.Engine.ray:
             summary = _run_on_ray(planned.jobs, output, planned.fmt, options, model, address, jobs, display)
         else:
             summary = planned.run(loaded, options, workers, display.done)
@@ -279,6 +219,57 @@ def _silence_stdout() -> None:
         pass
 
 
+@app.command(epilog=EXIT_CODES)
+def review(
+    paths: Annotated[list[str], typer.Argument(metavar="PAGES", help="Page files or folders (searched recursively).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The report to write (one .html file).")],
+    least: Annotated[int, typer.Option("--least", min=0, help="How many least sure lines to list first.")] = 50,
+    glob: Annotated[str, typer.Option("--glob", help="Which files to take from folders.")] = "*.txt",
+    input_format: Annotated[
+        opt.InputFormat, typer.Option("--input-format", help="page or html (auto: by extension).")
+    ] = opt.InputFormat.auto,
+    keep: Annotated[str, typer.Option("--keep", "-k", help="Labels to keep, comma-separated.")] = "body,title",
+    model: ModelOpt = None,
+) -> None:
+    """Write an HTML report of the model's decisions: one page, no network, no server.
+
+    Every line coloured by its label with its confidence as a bar, spans highlighted,
+    the least sure lines listed first with a link to each, and the count of each label.
+    Open it in a browser, then correct the pages it points to ('cleanews clean --format
+    tsv') and retrain.
+
+    \b
+    Examples:
+      cleanews review crawl/sample/ -o report.html
+      cleanews review a.txt b.html -o report.html --least 100 --model my-model.joblib
+    """
+    if input_format.value in ("jsonl", "parquet"):
+        raise _fail("review reads pages (text or html); clean record streams with 'cleanews clean'", EXIT_USAGE)
+    try:
+        options = CleanOptions(keep=parse_labels(keep))
+    except ValueError as exc:
+        raise _fail(str(exc), EXIT_USAGE) from None
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        raise _fail(f"no such file or folder: {', '.join(missing)}", EXIT_USAGE)
+    if any(Path(p).resolve() == output.resolve() for p in paths):
+        raise _fail(f"writing to {output} would overwrite an input; choose another output", EXIT_USAGE)
+    from cleanews.run.review import review_inputs, review_pages, write_report
+
+    loaded = _load(model)
+    pages = list(review_pages(review_inputs(paths, glob), loaded, options, input_format.value))
+    try:
+        counts = write_report(pages, output, least)
+    except OSError as exc:
+        raise _fail(f"cannot write {output} ({exc.strerror or exc})", EXIT_FAILED) from None
+    failed = [p for p in pages if p.result is None]
+    for page in failed:
+        typer.echo(f"cleanews: {page.name}: {page.error}", err=True)
+    typer.echo(f"wrote {output}: {len(pages)} pages, {sum(counts.values())} lines, {len(failed)} failed", err=True)
+    if failed or not pages:
+        raise typer.Exit(code=EXIT_FAILED)
+
+
 @app.command(epilog=TRAIN_EXIT_CODES)
 def train(
     paths: Annotated[
@@ -294,17 +285,26 @@ def train(
     seed: Annotated[
         int, typer.Option(help="Random seed (training is deterministic for a seed).")
     ] = TrainOptions.random_state,
+    with_shipped: Annotated[
+        bool, typer.Option("--with-shipped", help="Train on the shipped training pages too (installed with cleanews).")
+    ] = False,
+    weight: Annotated[
+        float, typer.Option("--weight", help="How much PAGES count against shipped pages (above 0).")
+    ] = 1.0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar on stderr.")] = False,
 ) -> None:
     """Train a model on labelled pages and save it with its model card.
 
-    Labelled pages are the format of LABELS.md (label, a tab, the line as it was), as
-    'cleanews clean --format tsv' writes them. Every label needs examples.
+    Labelled pages are the format of docs/labels.md (label, a tab, the line as it was),
+    as 'cleanews clean --format tsv' writes them. Every label needs examples.
+    --with-shipped retrains on top of the pages the shipped model learned from, with
+    your PAGES counting --weight times as much as a shipped page of their kind.
 
     \b
     Examples:
       cleanews train training_data -o models/cleanews.joblib
-      cleanews train training_data mine/ -o my-model.joblib --folds 3
+      cleanews train --with-shipped mine/ -o my-model.joblib --weight 3
+      cleanews evaluate --compare models/cleanews.joblib my-model.joblib held-out/
     """
     # Training code (scikit-learn, scipy) is imported here only, so that cleaning starts fast.
     from cleanews.data.labelled import LabelledFormatError
@@ -313,8 +313,9 @@ def train(
     from cleanews.training.train import train_model
 
     try:
+        options = TrainOptions(folds=folds, random_state=seed)
         with training_progress(wanted(quiet)) as progress:
-            model = train_model(paths, TrainOptions(folds=folds, random_state=seed), progress)
+            model = train_model(paths, options, progress, with_shipped=with_shipped, weight=weight)
     except (LabelledFormatError, FileNotFoundError, ValueError) as exc:
         raise _fail(str(exc), EXIT_USAGE) from None
     try:
@@ -333,6 +334,10 @@ def evaluate(
     ],
     model: ModelOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    compare: Annotated[
+        tuple[Path, Path] | None,
+        typer.Option("--compare", metavar="A B", help="Two model files: what changed from A to B, label by label."),
+    ] = None,
 ) -> None:
     """Score a model on labelled pages: per-label F1, body-character F1, calibration, spam kept.
 
@@ -340,17 +345,27 @@ def evaluate(
     Examples:
       cleanews evaluate held-out/                               # the shipped model
       cleanews evaluate held-out/ --model my-model.joblib --json
+      cleanews evaluate --compare models/cleanews.joblib my-model.joblib held-out/
     """
     from cleanews.data.labelled import LabelledFormatError
-    from cleanews.training.evaluate import format_scores
+    from cleanews.training.evaluate import format_comparison, format_scores
     from cleanews.training.train import evaluate_model
 
-    loaded = _load(model)
+    if compare is not None and model is not None:
+        raise _fail("give either --model or --compare A B, not both", EXIT_USAGE)
+    models = [_load(m) for m in compare] if compare else [_load(model)]
     try:
-        scores = evaluate_model(loaded, paths)
+        scores = [evaluate_model(m, paths) for m in models]
     except (LabelledFormatError, FileNotFoundError) as exc:
         raise _fail(str(exc), EXIT_USAGE) from None
-    typer.echo(json.dumps(scores.as_dict(), indent=1) if as_json else format_scores(scores))
+    if compare:
+        names = (str(compare[0]), str(compare[1]))
+        if as_json:
+            typer.echo(json.dumps({name: s.as_dict() for name, s in zip(names, scores)}, indent=1))
+        else:
+            typer.echo(format_comparison(scores[0], scores[1], names))
+        return
+    typer.echo(json.dumps(scores[0].as_dict(), indent=1) if as_json else format_scores(scores[0]))
 
 
 @app.command(epilog=INFO_EXIT_CODES)

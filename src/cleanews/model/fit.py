@@ -81,6 +81,7 @@ class TrainingSet:
             [np.full(len(yk), not fnmatch(p.name, options.calibration_exclude)) for p, yk in zip(pages, ys)]
         )
         weight = np.where(real, options.real_weight, 1.0)
+        weight *= np.concatenate([np.full(len(yk), p.weight) for p, yk in zip(pages, ys)])  # e.g. train --weight
         return cls(datas, ys, np.concatenate(ys), line_groups, weight, real)
 
     @property

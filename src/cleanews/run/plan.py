@@ -167,6 +167,26 @@ def page_kind(path: str, input_format: str) -> str:
     return "html" if is_html_path(path) else "page"
 
 
+def _folder_jobs(arg: Path, root: Path, pattern: str, ext: str, input_format: str) -> Iterator[Job]:
+    """The jobs of one input folder, its pages mirrored under ``root``."""
+    # Pages of one folder come together, so clashing names (a.htm and a.txt -> a.txt)
+    # are caught by remembering one folder's output names at a time.
+    folder: Path | None = None
+    taken: dict[Path, str] = {}
+    for f, error in walk_pages(arg, pattern):
+        if error is not None:
+            yield Job(str(f), None, error)
+            continue
+        target = root / f.relative_to(arg).with_suffix(ext)
+        if target.parent != folder:
+            folder, taken = target.parent, {}
+        first = taken.setdefault(target, str(f))
+        if first != str(f):
+            yield Job(str(f), target, f"skipped: {first} is written to {target} already; rename one of them")
+            continue
+        yield Job(str(f), target, kind=page_kind(str(f), input_format))
+
+
 def plan(
     paths: Iterable[str],
     out: Path | None,
@@ -207,24 +227,9 @@ def plan(
         if not arg.is_dir():
             yield Job(p, out / arg.with_suffix(ext).name, kind=page_kind(p, input_format))
             continue
-        # Pages of one folder come together, so clashing names (a.htm and a.txt -> a.txt)
-        # are caught by remembering one folder's output names at a time.
-        folder: Path | None = None
-        taken: dict[Path, str] = {}
-        root = _folder_root(arg, out, keep_dirs)
         found = False
-        for f, error in walk_pages(arg, pattern):
+        for job in _folder_jobs(arg, _folder_root(arg, out, keep_dirs), pattern, ext, input_format):
             found = True
-            if error is not None:
-                yield Job(str(f), None, error)
-                continue
-            target = root / f.relative_to(arg).with_suffix(ext)
-            if target.parent != folder:
-                folder, taken = target.parent, {}
-            first = taken.setdefault(target, str(f))
-            if first != str(f):
-                yield Job(str(f), target, f"skipped: {first} is written to {target} already; rename one of them")
-                continue
-            yield Job(str(f), target, kind=page_kind(str(f), input_format))
+            yield job
         if not found:
             yield Job(p, None, f"no file in this folder matches --glob {pattern!r}; give the pages' pattern")

@@ -7,6 +7,7 @@ import logging
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -28,12 +29,26 @@ logger.addHandler(logging.NullHandler())
 __all__ = ["TrainOptions", "data_hash", "evaluate_model", "held_out_split", "load_pages", "train_model"]
 
 
-def load_pages(paths: Iterable[str | Path]) -> list[LabelledPage]:
-    """Every labelled page under the given files and folders (``*.tsv``), in a stable order."""
+def load_pages(paths: Iterable[str | Path], weight: float = 1.0) -> list[LabelledPage]:
+    """Every labelled page under the given files and folders (``*.tsv``), in a stable order,
+    each weighing ``weight`` in training."""
     files = find_labelled(paths)
     if not files:
-        raise FileNotFoundError("no labelled pages (*.tsv) found; see LABELS.md for the format")
-    return [read_labelled(f) for f in files]
+        raise FileNotFoundError("no labelled pages (*.tsv) found; see docs/labels.md for the format")
+    pages = [read_labelled(f) for f in files]
+    return pages if weight == 1.0 else [replace(p, weight=weight) for p in pages]
+
+
+def shipped_training_data() -> Path:
+    """The labelled pages the shipped model was trained on: inside the installed package,
+    or ``training_data/`` of a checkout."""
+    packaged = resources.files("cleanews").joinpath("_training_data")
+    if packaged.is_dir():
+        return Path(str(packaged))
+    checkout = Path(__file__).resolve().parents[3] / "training_data"
+    if checkout.is_dir():
+        return checkout
+    raise FileNotFoundError("the shipped training pages are not installed; reinstall cleanews from its wheel")
 
 
 def data_hash(pages: Sequence[LabelledPage]) -> str:
@@ -68,16 +83,29 @@ def held_out_split(
 
 
 def train_model(
-    paths: Iterable[str | Path], options: TrainOptions | None = None, progress: Progress | None = None
+    paths: Iterable[str | Path],
+    options: TrainOptions | None = None,
+    progress: Progress | None = None,
+    *,
+    with_shipped: bool = False,
+    weight: float = 1.0,
 ) -> Model:
     """Fit a classifier on labelled pages; its card carries cross-validated scores.
 
     With few pages, fewer folds are used than ``options.folds`` asks (see
     :func:`fold_count`); the card records the options used. ``progress(stage, done,
     total)`` hears of every fold (the CLI draws a progress bar with it).
+
+    ``with_shipped`` adds the shipped training pages (:func:`shipped_training_data`) to
+    ``paths``, whose pages then weigh ``weight`` times what a shipped page of their kind
+    does: retraining on top of the shipped data with a few corrected pages of your own.
     """
     options = options or TrainOptions()
-    pages = load_pages(paths)
+    if weight <= 0:
+        raise ValueError(f"--weight must be above 0, not {weight}")
+    pages = load_pages(paths, weight)
+    if with_shipped:
+        pages = load_pages([shipped_training_data()]) + pages
     counts = Counter(label for p in pages for label in p.labels if label is not None)
     check_label_counts(counts)
     options = replace(options, folds=fold_count(pages, options.folds))
@@ -90,6 +118,8 @@ def train_model(
             "lines": int(sum(counts.values())),
             "label_counts": {label: counts[label] for label in LABELS},
             "sha256": data_hash(pages),
+            "with_shipped": with_shipped,
+            "weight_of_own_pages": weight,
         },
         "options": options.as_dict(),
         "temperature": clf.temperature_,
