@@ -21,7 +21,6 @@ from cleanews.api import CleanOptions
 from cleanews.data.labels import parse_labels
 from cleanews.model.store import ModelError, load_model
 from cleanews.run.plan import PlanError
-from cleanews.run.pool import default_jobs
 from cleanews.run.progress import RunDisplay
 from cleanews.run.request import CleanRequest
 from cleanews.run.streams import StreamOptions
@@ -122,7 +121,13 @@ def clean(
         float, typer.Option("--min-confidence", min=0.0, max=1.0, help="Drop kept lines below this confidence.")
     ] = 0.0,
     jobs: Annotated[
-        int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0: one per core this process may use).")
+        int,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=0,
+            help="Worker processes (0: one, or one per core for a batch big enough to repay their start).",
+        ),
     ] = 0,
     glob: Annotated[
         str | None, typer.Option("--glob", help="Which files to take from folders [default: *.txt, *.htm* for html].")
@@ -191,7 +196,7 @@ def clean(
     if engine is Engine.ray and planned.streams:
         raise _fail("the ray engine cleans pages; clean record streams here (drop --engine ray)", EXIT_USAGE)
     loaded = _load(model)
-    workers = (jobs or default_jobs()) if planned.batch else 1
+    workers = jobs if planned.batch else 1  # 0: the engine chooses from the batch's size
     bar = planned.batch and not quiet and sys.stderr.isatty()
     display = RunDisplay(bar, planned.total() if bar else None, planned.unit)
     try:
