@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from threadpoolctl import threadpool_limits
 
 from cleanews.api import CleanOptions, PageResult, label_html, label_page
-from cleanews.files import PageReadError, atomic_text, read_page
+from cleanews.files import STDIN, PageReadError, atomic_text, read_page
 from cleanews.model.store import Model
 from cleanews.run.plan import Job
 from cleanews.run.writers import stdout_output, write_result
@@ -121,6 +121,19 @@ def choose_workers(jobs: Iterator[Job], cores: int) -> tuple[int, Iterator[Job]]
     return workers, itertools.chain(ahead, jobs)
 
 
+def _same_file(output: Path, source: str) -> bool:
+    """Whether writing ``output`` would overwrite the page ``source`` (hard links included).
+
+    Only an existing output can be the input: two stats, where resolving both paths took eight.
+    """
+    if source == STDIN or not output.exists():
+        return False
+    try:
+        return os.path.samefile(output, source)
+    except OSError:
+        return False
+
+
 def _size(source: str) -> int:
     try:
         return os.stat(source).st_size
@@ -158,7 +171,7 @@ def run_job(job: Job, model: Model, options: CleanOptions, fmt: str, uncertain: 
         except OSError as exc:
             return Outcome(job.source, False, f"cannot write to standard output ({exc.strerror or exc})")
     else:
-        if Path(job.source).exists() and job.output.resolve() == Path(job.source).resolve():
+        if _same_file(job.output, job.source):
             return Outcome(job.source, False, "its output would overwrite it; skipped")
         try:
             with atomic_text(job.output) as fh:
