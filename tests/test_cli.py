@@ -780,12 +780,31 @@ def test_unusable_models_exit_3(
 # -- help ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("command", [[], ["clean"], ["train"], ["evaluate"], ["info"]])
-def test_help_gives_an_example_and_the_exit_codes(runner: CliRunner, command: list[str]) -> None:
-    text = invoke(runner, *command, "--help").stdout
+@pytest.mark.parametrize(
+    ("command", "codes", "not_codes"),
+    [
+        ([], ["1 one or more inputs failed", "3 the model cannot be loaded"], []),
+        (["clean"], ["1 one or more inputs failed", "3 the model cannot be loaded"], []),
+        (["train"], ["0 the model was saved", "1 it cannot be written"], ["inputs failed", "3 the model"]),
+        (["evaluate"], ["2 bad usage or bad labelled pages", "3 the model cannot be loaded"], ["inputs failed"]),
+        (["info"], ["3 the model cannot be loaded"], ["inputs failed", "2 bad usage"]),
+    ],
+)
+def test_help_gives_an_example_and_its_own_exit_codes(
+    runner: CliRunner, command: list[str], codes: list[str], not_codes: list[str]
+) -> None:
+    text = " ".join(invoke(runner, *command, "--help").stdout.split())  # help wraps lines
     assert "Example" in text
     assert "cleanews " + (command[0] if command else "clean") in text
-    assert "Exit codes" in text and "3 the model cannot be loaded" in text
+    assert "Exit codes" in text
+    assert all(code in text for code in codes), codes
+    assert not any(code in text for code in not_codes), not_codes
+
+
+def test_model_help_states_the_trust_boundary(runner: CliRunner) -> None:
+    for command in ("clean", "evaluate", "info"):
+        text = " ".join(invoke(runner, command, "--help").stdout.split())
+        assert "runs no code from the file" in text and "trust" in text
 
 
 def test_python_m_cleanews_help() -> None:

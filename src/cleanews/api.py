@@ -15,7 +15,7 @@ from typing import NamedTuple
 from cleanews.data.labels import DEFAULT_KEEP, LABELS
 from cleanews.decide import decide_page
 from cleanews.model.store import Model, load_model
-from cleanews.text.decode import decode_bytes
+from cleanews.text.decode import Decoded, decode_bytes
 from cleanews.text.lines import Line, split_lines
 
 _default_model: Model | None = None
@@ -76,12 +76,18 @@ class LabelledLine(NamedTuple):
 
 @dataclass(frozen=True)
 class PageResult:
-    """All lines of a page with their decisions, plus how the page was decoded."""
+    """All lines of a page with their decisions, plus how the page was decoded.
+
+    ``replaced_bytes`` counts the undecodable bytes that became U+FFFD (``replaced`` says
+    whether there were any), ``nuls_dropped`` the NUL bytes taken out of the page.
+    """
 
     lines: tuple[LabelledLine, ...]
     encoding: str = "utf-8"
     replaced: bool = False
     options: CleanOptions = field(default_factory=CleanOptions)
+    replaced_bytes: int = 0
+    nuls_dropped: int = 0
 
     def __iter__(self) -> Iterator[LabelledLine]:
         return iter(self.lines)
@@ -110,11 +116,16 @@ class PageResult:
         return "".join(out)
 
 
-def _decode(page: str | bytes) -> tuple[str, str, bool]:
-    if isinstance(page, bytes):
-        d = decode_bytes(page)
-        return d.text, d.encoding, d.replaced
-    return page, "str", False
+Page = str | bytes | bytearray | memoryview
+"""A page: its text, or its bytes in any encoding (any bytes-like object)."""
+
+
+def _decode(page: Page) -> Decoded:
+    if isinstance(page, str):
+        return Decoded(page, "str", False)
+    if isinstance(page, (bytes, bytearray, memoryview)):
+        return decode_bytes(page)
+    raise TypeError(f"a page is text (str) or bytes in any encoding, not {type(page).__name__}")
 
 
 def predict_lines(model: Model, lines: Sequence[Line]) -> tuple[list[str | None], list[float | None]]:
@@ -134,13 +145,17 @@ def predict_lines(model: Model, lines: Sequence[Line]) -> tuple[list[str | None]
     return labels, confs
 
 
-def label_page(page: str | bytes, model: Model | None = None, options: CleanOptions | None = None) -> PageResult:
-    """Label every line of a page (text, or bytes in any encoding) with a calibrated confidence."""
+def label_page(page: Page, model: Model | None = None, options: CleanOptions | None = None) -> PageResult:
+    """Label every line of a page (text, or bytes in any encoding) with a calibrated confidence.
+
+    Raises :class:`TypeError` for anything else (None, a number...), before any work.
+    """
+    decoded = _decode(page)
     options = options or CleanOptions()
     model = model or default_model()
-    text, encoding, replaced = _decode(page)
-    lines = split_lines(text)
-    del text
+    lines = split_lines(decoded.text)
+    how = (decoded.encoding, decoded.replaced, options, decoded.replaced_bytes, decoded.nuls_dropped)
+    del decoded  # the lines hold the text now: a huge page should not be held twice
     labels, confs = predict_lines(model, lines)
     out = tuple(
         LabelledLine(
@@ -153,7 +168,7 @@ def label_page(page: str | bytes, model: Model | None = None, options: CleanOpti
         )
         for line, lab, conf in zip(lines, labels, confs)
     )
-    return PageResult(out, encoding, replaced, options)
+    return PageResult(out, *how)
 
 
 def label_html(page: str | bytes, model: Model | None = None, options: CleanOptions | None = None) -> PageResult:
@@ -169,6 +184,6 @@ def label_html(page: str | bytes, model: Model | None = None, options: CleanOpti
     return replace(result, encoding=rendered.encoding, replaced=rendered.replaced)
 
 
-def clean_page(page: str | bytes, model: Model | None = None, options: CleanOptions | None = None) -> str:
+def clean_page(page: Page, model: Model | None = None, options: CleanOptions | None = None) -> str:
     """The article of a page: its kept lines (body and title by default) as text."""
     return label_page(page, model, options).text

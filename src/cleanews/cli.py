@@ -34,6 +34,15 @@ EXIT_CODES = (
     "the rest is still written); 2 bad usage (an unknown option or label, an output that\n"
     "would overwrite an input); 3 the model cannot be loaded."
 )
+TRAIN_EXIT_CODES = (
+    "\b\nExit codes: 0 the model was saved; 1 it cannot be written; 2 bad usage or bad\n"
+    "training pages (a malformed line, no pages, a label without examples)."
+)
+EVALUATE_EXIT_CODES = (
+    "\b\nExit codes: 0 the scores were printed; 2 bad usage or bad labelled pages;\n"
+    "3 the model cannot be loaded."
+)
+INFO_EXIT_CODES = "\b\nExit codes: 0 the card was printed; 3 the model cannot be loaded."
 
 app = typer.Typer(
     name="cleanews",
@@ -46,7 +55,16 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-ModelOpt = Annotated[Path | None, typer.Option("--model", "-m", help="Model file (default: the shipped model).")]
+ModelOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--model",
+        "-m",
+        help="Model file (default: the shipped model, or $CLEANEWS_MODEL). Loading runs no code from the "
+        "file: only the types a cleanews model holds are admitted, anything else is refused. A model still "
+        "decides what is kept, so use model files you made or trust.",
+    ),
+]
 
 
 def _fail(message: str, code: int) -> typer.Exit:
@@ -237,7 +255,7 @@ def _silence_stdout() -> None:
         pass
 
 
-@app.command(epilog=EXIT_CODES)
+@app.command(epilog=TRAIN_EXIT_CODES)
 def train(
     paths: Annotated[
         list[Path],
@@ -276,7 +294,7 @@ def train(
     typer.echo(f"saved {output} (cross-validated macro-F1 {cv['macro_f1']:.3f}, ECE {cv['ece']:.3f})")
 
 
-@app.command(epilog=EXIT_CODES)
+@app.command(epilog=EVALUATE_EXIT_CODES)
 def evaluate(
     paths: Annotated[
         list[Path],
@@ -304,7 +322,7 @@ def evaluate(
     typer.echo(json.dumps(scores.as_dict(), indent=1) if as_json else format_scores(scores))
 
 
-@app.command(epilog=EXIT_CODES)
+@app.command(epilog=INFO_EXIT_CODES)
 def info(model: ModelOpt = None) -> None:
     """Show the model card: labels, versions, training data and cross-validated scores.
 

@@ -3,7 +3,8 @@
 At a terminal a batch gets a rich progress bar with the total, the rate and the time
 left (the total is counted first when that is cheap: a folder walk, a Parquet footer, the
 lines of an uncompressed JSON Lines file). Anywhere else, and with ``--quiet``, there is
-no bar. Every failed input is named on its own line, whatever the display.
+no bar. Every failed input is named on its own line, whatever the display, and so is
+every page that had undecodable bytes replaced (with their number).
 """
 
 from __future__ import annotations
@@ -63,9 +64,11 @@ class RunDisplay:
 
     def done(self, outcome: Outcome) -> None:
         self.count += 1
-        if not outcome.ok:
+        if not outcome.ok or outcome.replaced_bytes:
             name = "standard input" if outcome.source == STDIN else outcome.source
-            message = f"cleanews: {name}: {outcome.error}"
+            n = outcome.replaced_bytes
+            why = outcome.error if not outcome.ok else f"{n} undecodable byte{'s' * (n != 1)} replaced with U+FFFD"
+            message = f"cleanews: {name}: {why}"
             if self.console is not None:  # above the bar, which redraws below it
                 self.console.print(message, markup=False)
             else:
