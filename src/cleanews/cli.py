@@ -21,7 +21,6 @@ from cleanews.data.labels import parse_labels
 from cleanews.model.options import TrainOptions  # the defaults of train's options (no training code)
 from cleanews.model.store import ModelError, load_model
 from cleanews.run.plan import PlanError
-from cleanews.run.pool import default_jobs
 from cleanews.run.progress import RunDisplay
 from cleanews.run.request import CleanRequest
 from cleanews.run.streams import StreamOptions
@@ -114,8 +113,6 @@ def main(
         logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s", stream=sys.stderr)
 
 
-
-
 @app.command(epilog=EXIT_CODES)
 def clean(
     paths: opt.PathsArg,
@@ -181,7 +178,7 @@ def _execute(planned, options, model, jobs, quiet, ray):  # type: ignore[no-unty
     """Run the planned jobs here or on Ray (``ray``: engine, address, -o), with a progress bar at a terminal."""
     engine, address, output = ray
     loaded = _load(model)
-    workers = (jobs or default_jobs()) if planned.batch else 1
+    workers = jobs if planned.batch else 1  # 0: the engine chooses from the batch's size
     bar = planned.batch and not quiet and sys.stderr.isatty()
     display = RunDisplay(bar, planned.total() if bar else None, planned.unit)
     try:

@@ -49,7 +49,13 @@ MinConfidenceOpt = Annotated[
     float, typer.Option("--min-confidence", min=0.0, max=1.0, help="Drop kept lines below this confidence.")
 ]
 JobsOpt = Annotated[
-    int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0: one per core this process may use).")
+    int,
+    typer.Option(
+        "--jobs",
+        "-j",
+        min=0,
+        help="Worker processes (0: one, or one per core for a batch big enough to repay their start).",
+    ),
 ]
 GlobOpt = Annotated[
     str | None, typer.Option("--glob", help="Which files to take from folders [default: *.txt, *.htm* for html].")
