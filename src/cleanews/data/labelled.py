@@ -34,6 +34,8 @@ class LabelledPage:
     name: str
     lines: tuple[Line, ...]
     labels: tuple[str | None, ...]
+    weight: float = 1.0
+    """How much the page's lines count in training, beside the weights training gives itself."""
 
     @property
     def text(self) -> str:
