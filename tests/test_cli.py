@@ -20,12 +20,12 @@ from typing import IO
 
 import joblib
 import pytest
-from .conftest import ROOT
 from threadpoolctl import threadpool_limits
 from typer.testing import CliRunner
 
 import cleanews.model.classifier as model_module
-import cleanews.run.batch as batch
+import cleanews.run.plan as plan_module
+import cleanews.run.pool as pool_module
 from cleanews import cli
 from cleanews.api import CleanOptions, clean_page, label_page
 from cleanews.cli import app
@@ -33,6 +33,8 @@ from cleanews.data.labelled import read_labelled
 from cleanews.data.labels import LABELS
 from cleanews.features.measures import FEATURE_VERSION
 from cleanews.model.store import Model, load_model
+
+from .conftest import ROOT
 
 PAGE = (
     "每日新闻网\n"
@@ -449,7 +451,7 @@ def test_failed_write_leaves_no_partial_file(
 ) -> None:
     out = tmp_path / "out"
     write(out / "crawl" / "d.txt", "an earlier, complete output\n")
-    monkeypatch.setattr(batch, "write_result", _failing_writer(OSError(errno.ENOSPC, "No space left on device")))
+    monkeypatch.setattr(pool_module, "write_result", _failing_writer(OSError(errno.ENOSPC, "No space left on device")))
     result = invoke(runner, "clean", str(crawl), "-o", str(out), "--jobs", "1", code=1)
     assert result.stderr.count("No space left on device") == 3
     assert summary(result.stderr)[3] == 3
@@ -460,7 +462,7 @@ def test_failed_write_leaves_no_partial_file(
 def test_interrupted_write_leaves_no_partial_file(
     runner: CliRunner, crawl: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(batch, "write_result", _failing_writer(KeyboardInterrupt()))
+    monkeypatch.setattr(pool_module, "write_result", _failing_writer(KeyboardInterrupt()))
     result = runner.invoke(app, ["clean", str(crawl / "d.txt"), "-o", str(tmp_path / "out" / "d.txt")])
     assert result.exit_code != 0
     assert tree(tmp_path / "out") == {}
@@ -475,7 +477,7 @@ def test_broken_pipe_stops_quietly(runner: CliRunner, tmp_path: Path, monkeypatc
     def closed_stdout() -> Iterator[Closed]:
         yield Closed()
 
-    monkeypatch.setattr(batch, "stdout_output", closed_stdout)
+    monkeypatch.setattr(pool_module, "stdout_output", closed_stdout)
     result = invoke(runner, "clean", str(write(tmp_path / "page.txt", PAGE)), code=1)
     assert result.stderr == ""
     assert result.exception is None or isinstance(result.exception, SystemExit)
@@ -541,7 +543,7 @@ def test_unreadable_folder_is_named(
         onerror(PermissionError(errno.EACCES, "Permission denied", str(Path(top) / "locked")))
         yield from real_walk(top, onerror=onerror, **kwargs)
 
-    monkeypatch.setattr(batch.os, "walk", walk)
+    monkeypatch.setattr(plan_module.os, "walk", walk)
     result = invoke(runner, "clean", str(crawl), "-o", str(tmp_path / "out"), "--jobs", "1", code=1)
     assert f"cleanews: {crawl / 'locked'}: cannot read this folder (Permission denied)" in result.stderr
     assert summary(result.stderr)[0] == 4
@@ -791,8 +793,8 @@ def test_version(runner: CliRunner) -> None:
 
 def test_progress_counts_on_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
     progress = cli.Progress(enabled=True)
-    progress.done(batch.Outcome("a.txt", True, None, 3, 1))
-    progress.done(batch.Outcome("b.txt", False, "no such file"))
+    progress.done(pool_module.Outcome("a.txt", True, None, 3, 1))
+    progress.done(pool_module.Outcome("b.txt", False, "no such file"))
     progress.close()
     err = capsys.readouterr().err
     assert "cleaned 2 files" in err and "cleanews: b.txt: no such file" in err

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import joblib
 import pytest
-from .conftest import ROOT, SEEDS, TRAINING
 
 import cleanews
 from cleanews.model import classifier as model_module
 from cleanews.model.store import ModelError, load_model, save_model
 from cleanews.training.train import data_hash, held_out_split, load_pages
+
+from .conftest import ROOT, SEEDS, TRAINING
 
 # Floors for the quality gate: a model trained on the fixed training part of
 # training_data/ (held_out_split) and scored on the held-out part. Lowering a floor is

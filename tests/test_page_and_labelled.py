@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from .conftest import SEEDS, TRAINING
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleanews.data.labelled import LabelledFormatError, format_labelled, parse_labelled, read_labelled
 from cleanews.text.lines import is_blank, normalise, split_lines
+
+from .conftest import SEEDS, TRAINING
 
 
 @pytest.mark.parametrize("text", ["a\nb\n", "a\r\nb\r\n", "a\rb\r", "a\nb", "", "\n\n", "x\r\ny\nz", "只有一行"])

@@ -17,11 +17,10 @@ ray = pytest.importorskip("ray", reason="the ray extra is not installed (pip ins
 pa = pytest.importorskip("pyarrow", reason="the ray extra is not installed (pip install -e '.[ray]')")
 pq = pytest.importorskip("pyarrow.parquet", reason="the ray extra is not installed (pip install -e '.[ray]')")
 
-from .conftest import SEEDS  # noqa: E402
-
 import cleanews  # noqa: E402
 from cleanews import CleanOptions, ModelError  # noqa: E402
-from cleanews.run.batch import plan, run  # noqa: E402
+from cleanews.run.plan import plan  # noqa: E402
+from cleanews.run.pool import run  # noqa: E402
 from cleanews.run.ray import (  # noqa: E402
     OUTPUT_COLUMNS,
     PageCleaner,
@@ -29,6 +28,8 @@ from cleanews.run.ray import (  # noqa: E402
     clean_folder_with_ray,
     run_clean_on_ray,
 )
+
+from .conftest import SEEDS  # noqa: E402
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 OPTIONS = CleanOptions(keep=frozenset({"body", "title", "meta"}), min_confidence=0.3)

@@ -20,8 +20,10 @@ from cleanews import __version__
 from cleanews.api import CleanOptions
 from cleanews.data.labelled import LabelledFormatError
 from cleanews.data.labels import parse_labels
+from cleanews.files import STDIN
 from cleanews.model.store import ModelError, load_model, save_model
-from cleanews.run.batch import STDIN, Outcome, PlanError, default_jobs, is_batch, plan, run
+from cleanews.run.plan import PlanError, is_batch, plan
+from cleanews.run.pool import Outcome, default_jobs, run
 from cleanews.run.writers import FORMATS
 from cleanews.training.evaluate import format_scores
 from cleanews.training.train import TrainOptions, evaluate_model, train_model

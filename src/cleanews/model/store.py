@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import tempfile
 import warnings
 from dataclasses import dataclass, field
 from importlib import resources
@@ -22,6 +21,7 @@ import joblib
 
 from cleanews.data.labels import LABELS
 from cleanews.features.measures import FEATURE_VERSION
+from cleanews.files import atomic_path, atomic_text
 
 logger = logging.getLogger(__name__)
 
@@ -80,19 +80,6 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def _atomic_write(path: Path, write: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o644)  # mkstemp makes private files; a model is meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def save_model(model: Model, path: str | Path) -> Path:
     """Write the model (joblib) and its card (JSON) atomically; return the model path."""
     path = Path(path)
@@ -104,9 +91,10 @@ def save_model(model: Model, path: str | Path) -> Path:
         "card": card,
         "classifier": model.classifier,
     }
-    _atomic_write(path, lambda tmp: joblib.dump(payload, tmp, compress=3))
-    text = json.dumps(card, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    _atomic_write(card_path(path), lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    with atomic_path(path) as tmp:
+        joblib.dump(payload, tmp, compress=3)
+    with atomic_text(card_path(path)) as fh:
+        fh.write(json.dumps(card, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
     model.card = card
     model.path = path
     return path

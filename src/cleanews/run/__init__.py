@@ -1,1 +1,1 @@
-"""Running layer: planning outputs, the local process pool, writers, and the Ray engine."""
+"""Running layer: planning outputs (plan), the local process pool (pool), writers, and the Ray engine (ray/)."""

@@ -1,20 +1,16 @@
 """Writing results: plain text, a JSON Lines report, or the labelled-page format.
 
-Outputs are written atomically (a temporary file in the same folder, then a rename),
-so an interrupted run never leaves half a file where a finished one should be.
+Files are written through :func:`cleanews.files.atomic_text`; standard output through
+:func:`stdout_output`, byte for byte whatever the locale.
 """
 
 from __future__ import annotations
 
 import io
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from functools import cache
-from pathlib import Path
 from typing import IO
 
 from cleanews.api import PageResult
@@ -53,31 +49,6 @@ _WRITERS = {"text": iter_text, "jsonl": iter_jsonl, "tsv": iter_tsv}
 def write_result(result: PageResult, fmt: str, out: IO[str]) -> None:
     for chunk in _WRITERS[fmt](result):
         out.write(chunk)
-
-
-@cache
-def _file_mode() -> int:
-    """The mode a newly created file gets here (0o666 less the umask); mkstemp's is 0o600."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-@contextmanager
-def atomic_output(path: Path) -> Iterator[IO[str]]:
-    """Open a temporary file beside ``path`` (UTF-8, line ends untouched); rename it over
-    ``path`` only when the writing finished. On any error, or an interrupt, the temporary
-    file is removed and ``path`` is left as it was."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            yield fh
-        os.chmod(tmp, _file_mode())  # outputs are ordinary files, not private ones
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 @contextmanager

@@ -1,0 +1,173 @@
+"""The local engine: cleaning planned jobs in this process or in a pool of worker processes.
+
+At most a few tasks per worker are in flight, so memory does not grow with the number
+of files. One bad file never stops a batch: it becomes a failed :class:`Outcome` with a reason.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from threadpoolctl import threadpool_limits
+
+from cleanews.api import CleanOptions, label_page
+from cleanews.files import PageReadError, atomic_text, read_page
+from cleanews.model.store import Model
+from cleanews.run.plan import Job
+from cleanews.run.writers import stdout_output, write_result
+from cleanews.text.decode import NotTextError
+
+IN_FLIGHT_PER_WORKER = 4
+"""Tasks queued per worker: enough to keep workers busy, few enough to keep memory flat."""
+
+THREADS_PER_WORKER = 1
+"""Native threads (OpenMP, BLAS) per worker. The parallelism is across pages; threads inside
+each worker would only fight for the same cores (and on a busy machine, a page that takes
+0.05 s on one thread can take seconds on several)."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    source: str
+    ok: bool
+    error: str | None = None
+    lines: int = 0
+    kept: int = 0
+
+
+@dataclass
+class Summary:
+    files: int = 0
+    lines: int = 0
+    kept: int = 0
+    failed: list[Outcome] = field(default_factory=list)
+
+    def add(self, o: Outcome) -> None:
+        self.files += 1
+        self.lines += o.lines
+        self.kept += o.kept
+        if not o.ok:
+            self.failed.append(o)
+
+    def line(self) -> str:
+        return f"{self.files} files, {self.lines} lines, {self.kept} kept, {len(self.failed)} failed"
+
+
+def default_jobs() -> int:
+    """Worker processes by default: the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def run_job(job: Job, model: Model, options: CleanOptions, fmt: str) -> Outcome:
+    """Clean one page and write its result; failures become an Outcome with a reason.
+
+    Only a broken pipe on standard output (the reader went away) is raised: there is
+    nobody left to write to, so the caller should stop quietly.
+    """
+    if job.error is not None:
+        return Outcome(job.source, False, job.error)
+    try:
+        data = read_page(job.source, stdin=True)
+    except PageReadError as exc:
+        return Outcome(job.source, False, str(exc))
+    try:
+        result = label_page(data, model, options)
+    except NotTextError as exc:
+        return Outcome(job.source, False, str(exc))
+    except Exception as exc:  # one page must not stop the batch, whatever went wrong with it
+        return Outcome(job.source, False, f"cannot be labelled ({type(exc).__name__}: {exc})")
+    del data
+    if job.output is None:
+        try:
+            with stdout_output() as fh:
+                write_result(result, fmt, fh)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            return Outcome(job.source, False, f"cannot write to standard output ({exc.strerror or exc})")
+    else:
+        if Path(job.source).exists() and job.output.resolve() == Path(job.source).resolve():
+            return Outcome(job.source, False, "its output would overwrite it; skipped")
+        try:
+            with atomic_text(job.output) as fh:
+                write_result(result, fmt, fh)
+        except OSError as exc:
+            return Outcome(job.source, False, f"cannot write {job.output} ({exc.strerror or exc})")
+    kept = sum(1 for line in result.lines if line.kept)
+    return Outcome(job.source, True, None, sum(1 for line in result.lines if not line.blank), kept)
+
+
+_worker_model: Model | None = None
+
+
+def _init_worker(model: Model) -> None:
+    # A model loaded from a file arrives as its path (see Model.__reduce__): loaded once here.
+    global _worker_model
+    threadpool_limits(THREADS_PER_WORKER)
+    _worker_model = model
+
+
+def _worker_run(job: Job, options: CleanOptions, fmt: str) -> Outcome:
+    assert _worker_model is not None
+    return run_job(job, _worker_model, options, fmt)
+
+
+def run(
+    jobs: Iterable[Job],
+    model: Model,
+    options: CleanOptions,
+    fmt: str,
+    workers: int = 1,
+    on_done: Callable[[Outcome], None] | None = None,
+) -> Summary:
+    """Run jobs in-process (workers=1) or in worker processes, each loading the model once.
+
+    At most ``IN_FLIGHT_PER_WORKER`` jobs per worker wait at a time, so a folder of a
+    million pages costs no more memory than a folder of ten.
+    """
+    summary = Summary()
+
+    def done(o: Outcome) -> None:
+        summary.add(o)
+        if on_done:
+            on_done(o)
+
+    if workers <= 1:
+        with threadpool_limits(THREADS_PER_WORKER):
+            for job in jobs:
+                done(run_job(job, model, options, fmt))
+        return summary
+
+    def collect(f: Future[Outcome], source: str) -> None:
+        try:
+            done(f.result())
+        except Exception as exc:  # a worker died (killed, out of memory): name the page, go on
+            done(Outcome(source, False, f"its worker process failed ({type(exc).__name__}: {exc})"))
+
+    # Workers are spawned, not forked: a child forked from a process that runs threads (numpy's
+    # BLAS pool, a caller's own) can inherit a lock one of them holds and hang; spawn also
+    # starts workers the same way on every platform.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, context, initializer=_init_worker, initargs=(model,)) as pool:
+        pending: dict[Future[Outcome], str] = {}
+        for job in jobs:
+            if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for f in finished:
+                    collect(f, pending.pop(f))
+            try:
+                pending[pool.submit(_worker_run, job, options, fmt)] = job.source
+            except BrokenProcessPool as exc:
+                done(Outcome(job.source, False, f"the worker processes stopped ({exc})"))
+        for f in list(pending):
+            collect(f, pending.pop(f))
+    return summary
