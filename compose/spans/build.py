@@ -145,6 +145,7 @@ def hijack(page: Page, pool: Pool, rng: random.Random) -> list[tuple[int, str, s
     rng.shuffle(names)
     done: list[tuple[int, str, str]] = []
     used: list[str] = []
+    lead_span = ""
     text = "\n".join(r.text for r in page.rows)
     for name in names:
         if len({m for _, m, _ in done}) >= wanted:
@@ -154,9 +155,16 @@ def hijack(page: Page, pool: Pool, rng: random.Random) -> list[tuple[int, str, s
         def fits(s: str) -> bool:
             return s not in text and not any(s in u or u in s for u in used if u != s)
 
-        span = used[0] if used and rng.random() < 0.4 and fits(used[0]) else pool.take(fam, fits)
+        if name in ("dateline", "reporter") and lead_span:
+            span = lead_span  # 【XX2025年03月18日讯】(XX记者张婷综合报导): one outlet name, used twice
+        elif used and rng.random() < 0.4 and fits(used[0]) and pool.family[used[0]] in MODE_FAMILIES[name]:
+            span = used[0]
+        else:
+            span = pool.take(fam, fits)
         got = MODES[name](page, span, rng)
         if got:
+            if name in ("dateline", "reporter"):
+                lead_span = span
             done += [(i, name, span) for i in got]
             if span not in used:
                 used.append(span)

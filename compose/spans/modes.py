@@ -19,8 +19,14 @@ REPORTERS = "张婷 李明 王芳 刘洋 陈静 杨帆 赵磊 黄蕾 周雯 吴�
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _COPYRIGHT = re.compile(r"版权|Copyright|©|ICP|备案|All Rights|All rights|保留所有")
 _SITE_END = re.compile(r"(网|报|新闻|在线|日报|晚报|时报|财讯|资讯|快报|周刊|热线|头条|之声|电视台)$")
+_NOT_SITE_NAMES = {"今日头条", "滚动新闻", "企业资讯", "统计公报", "豆瓣网", "人人网", "开心网", "热点新闻", "图片新闻"}
 _MENU_WORD = re.compile(r"^(\W*)([\u4e00-\u9fff]{2,6})(\W*)$")
-_OUTLET_CREDIT = re.compile(r"^(\s*)([\u4e00-\u9fff]{2,10}?(?:网|报|台|社|新闻))讯(?=[（(]记者)")
+_OUTLET_DATELINE = re.compile(
+    r"^(\s*)(本报|本台|本网|新华社|中新社|中新网|[\u4e00-\u9fff]{2,8}(?:网|报))"
+    r"(?=讯|[\u4e00-\u9fff]{0,4}\d{1,2}月\d{1,2}日[电讯])"
+)
+_LEAD_DATELINE = re.compile(r"【[^】]{1,40}】|[^\s（(]{2,40}?讯（[^）]{1,20}）|[^\s（(]{2,40}?\d{1,2}日电 ?")
+_OUTLET_CREDIT = re.compile(r"^(\s*)([\u4e00-\u9fff]{1,10}?(?:网|报|台|社|新闻))讯(?=[（(]记者)")
 
 
 @dataclass
@@ -57,9 +63,15 @@ def joins_cleanly(left: str, span: str, right: str) -> bool:
     return not (right and _alnum(right[0]) and _alnum(span[-1]))
 
 
-def _put(row: Row, new_text: str, span: str) -> bool:
-    """Replace a line's text and mark the span; refuse when the span was already in the line."""
-    if span in row.text or span not in new_text or any(s not in new_text for s in row.spans):
+def _put(row: Row, new_text: str, span: str, again: bool = False) -> bool:
+    """Replace a line's text and mark the span.
+
+    Refused when the span was already in the line (it would be an unplanned second occurrence) unless
+    ``again`` says the mode repeats it on purpose, and when an earlier span of the line would be lost.
+    """
+    if (span in row.text and not again) or new_text.count(span) <= row.text.count(span):
+        return False
+    if any(s not in new_text for s in row.spans):
         return False
     row.text = new_text
     row.mark(span)
@@ -76,18 +88,28 @@ def _split_ws(text: str) -> tuple[str, str, str]:
 
 
 def dateline(page: Page, span: str, rng: random.Random) -> list[int] | None:
-    """The outlet's name in the lead's dateline replaced by the string: 【XX2025年03月18日讯】."""
+    """The outlet's name in the lead's dateline replaced by the string: 【XX2025年03月18日讯】.
+
+    A lead that opens with its own dateline (本报讯, 中新网11月9日电) gets the outlet word replaced, as a
+    site-wide replacement does; other leads get a bracketed dateline in front.
+    """
     paras = page.paragraphs()
     if not paras:
         return None
     i = paras[0]
-    y, m, d = page.year, page.month, page.day
-    forms = [f"【{span}{y}年{m:02d}月{d:02d}日讯】", f"【{span}{y}年{m}月{d}日讯】", f"{span}{y}年{m}月{d}日电 ",
-             f"【{span} {y}-{m:02d}-{d:02d}】", f"{span}讯（{y}年{m}月{d}日）"]
-    if span[-1].isascii() and span[-1].isalnum():
+    row = page.rows[i]
+    if any(re.search(re.escape(s) + r"(\s?\d{4}|讯|\d{1,2}月)", row.text) for s in [*row.spans, span]):
+        return None  # this lead already carries a hijacked dateline
+    m = _OUTLET_DATELINE.match(row.text)
+    if m and joins_cleanly("", span, row.text[m.end(2):]):
+        return [i] if _put(row, row.text[: m.start(2)] + span + row.text[m.end(2):], span, again=True) else None
+    y, mo, d = page.year, page.month, page.day
+    forms = [f"【{span}{y}年{mo:02d}月{d:02d}日讯】", f"【{span}{y}年{mo}月{d}日讯】", f"{span}{y}年{mo}月{d}日电 ",
+             f"【{span} {y}-{mo:02d}-{d:02d}】", f"{span}讯（{y}年{mo}月{d}日）"]
+    if _alnum(span[-1]):
         forms = [f for f in forms if f.startswith(f"【{span} ") or f.startswith(f"{span}讯")]
-    lead, core, tail = _split_ws(page.rows[i].text)
-    return [i] if _put(page.rows[i], lead + rng.choice(forms) + core + tail, span) else None
+    lead, core, tail = _split_ws(row.text)
+    return [i] if _put(row, lead + rng.choice(forms) + core + tail, span, again=True) else None
 
 
 def reporter(page: Page, span: str, rng: random.Random) -> list[int] | None:
@@ -98,15 +120,18 @@ def reporter(page: Page, span: str, rng: random.Random) -> list[int] | None:
     i = paras[0]
     row = page.rows[i]
     m = _OUTLET_CREDIT.match(row.text)
-    if m and span not in row.text:
-        return [i] if _put(row, row.text[: m.start(2)] + span + row.text[m.end(2):], span) else None
+    if m:
+        return [i] if _put(row, row.text[: m.start(2)] + span + row.text[m.end(2):], span, again=True) else None
     name = rng.choice(REPORTERS)
-    credit = rng.choice([f"({span}记者{name}综合报导)", f"（{span}记者 {name}）", f"{span}讯（记者 {name}）",
-                         f"{span}讯 ", f"（{span}特约撰稿{name}）", f"({span}记者{name}报导)"])
+    credits = [f"({span}记者{name}综合报导)", f"（{span}记者 {name}）", f"（{span}特约撰稿{name}）",
+               f"({span}记者{name}报导)"]
     lead, core, tail = _split_ws(row.text)
-    bracket = re.match(r"【[^】]{1,40}】", core)
+    bracket = _LEAD_DATELINE.match(core)
     cut = bracket.end() if bracket else 0
-    return [i] if _put(row, lead + core[:cut] + credit + core[cut:] + tail, span) else None
+    if not bracket:
+        credits += [f"{span}讯（记者 {name}）", f"{span}讯 "]
+    new = lead + core[:cut] + rng.choice(credits) + core[cut:] + tail
+    return [i] if _put(row, new, span, again=True) else None
 
 
 def _random_paragraph(page: Page, rng: random.Random, skip_lead: bool = True) -> int | None:
@@ -213,6 +238,8 @@ def _site_names(page: Page) -> list[str]:
     for i in page.live():
         row = page.rows[i]
         t = row.text.strip().lstrip("•·*- ").strip()
+        if t.startswith("分享") or t in _NOT_SITE_NAMES:
+            continue
         if row.label in ("nav", "chrome") and 3 <= len(t) <= 10 and _SITE_END.search(t) and _HAN.match(t):
             names.add(t)
         if row.label == "title":
