@@ -81,6 +81,7 @@ class Pool:
     """The strings of one split, handed out family by family in a seeded rotation so that all get used."""
 
     def __init__(self, split: str) -> None:
+        """Shuffle each family's strings once per split, so the order of use is seeded, not alphabetical."""
         self.queues: dict[str, list[str]] = {}
         self.family: dict[str, str] = {}
         for fam in lexicon.FAMILIES:
@@ -153,6 +154,7 @@ def hijack(page: Page, pool: Pool, rng: random.Random) -> list[tuple[int, str, s
         fam = pool.family_for(MODE_FAMILIES[name], rng)
 
         def fits(s: str) -> bool:
+            """A fresh string must not already be on the page (it would mark innocent text) nor nest in another."""
             return s not in text and not any(s in u or u in s for u in used if u != s)
 
         if name in ("dateline", "reporter") and lead_span:
@@ -226,17 +228,19 @@ def build_all() -> dict[Path, str]:
 
 
 def generated_on_disk() -> list[Path]:
+    """Files a previous build wrote; those a fresh build would not write are stale and go."""
     return sorted(TRAINING.glob("inj_*.tsv")) + sorted(HELDOUT.glob("*.tsv"))
 
 
 def main() -> int:
+    """Write (or with --check compare) every generated file, then run the disjointness check either way."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true", help="compare with the files on disk; exit 1 when they differ")
     args = ap.parse_args()
     out = build_all()
     stale = [p for p in generated_on_disk() if p not in out]
     if args.check:
-        bad = [p for p, c in out.items() if not p.exists() or p.read_text(encoding="utf-8") != c]
+        bad = [p for p, c in out.items() if not p.exists() or p.read_bytes() != c.encode("utf-8")]
         for p in bad + stale:
             print(f"differs: {p.relative_to(ROOT)}")
         problems = disjoint.problems(TRAINING, out)

@@ -13,6 +13,7 @@ Exit status 1 on any fault.
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import sys
@@ -78,7 +79,44 @@ def consistency(path: Path, lines: list[Line], faults: list[str]) -> None:
                 faults.append(f"{path.relative_to(ROOT)}:{n}: span {s!r} of this page is in the line but not marked")
 
 
+def against_base(path: Path, lines: list[Line], faults: list[str]) -> None:
+    """A generated page differs from its base page only where it says so.
+
+    Lines the injector changed must keep their label and carry a span; lines it added must be unmarked
+    body lines (innocent snippets) or blank lines; nothing may be lost.
+    """
+    base_path = TRAINING / (path.name.split("_", 2)[2])
+    if not base_path.exists():
+        faults.append(f"{path.name}: base page {base_path.name} is missing")
+        return
+    base = parse(base_path, faults)
+    matcher = difflib.SequenceMatcher(None, [b[2] for b in base], [ln[2] for ln in lines], autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "delete":
+            faults.append(f"{path.name}: base lines {i1 + 1}-{i2} were deleted")
+        elif op != "equal":
+            _align_block(path.name, base[i1:i2], lines[j1:j2], faults)
+
+
+def _align_block(name: str, old: list[Line], new: list[Line], faults: list[str]) -> None:
+    """Walk a differing block in order: a line with a span is the next base line, changed; a line without
+    one is the next base line unchanged, or else an inserted innocent line (inserts never carry spans)."""
+    k = 0
+    for ln in new:
+        if ln[1]:
+            if k >= len(old) or old[k][0] != ln[0]:
+                faults.append(f"{name}: marked line {ln[2][:40]!r} does not keep a base line's label")
+            k += 1
+        elif k < len(old) and old[k][2] == ln[2] and old[k][0] == ln[0]:
+            k += 1
+        elif ln[0] not in ("body", "-"):
+            faults.append(f"{name}: line {ln[2][:40]!r} is neither a base line nor an innocent insert")
+    if k != len(old):
+        faults.append(f"{name}: {len(old) - k} base line(s) from {old[min(k, len(old) - 1)][2][:40]!r} were lost")
+
+
 def span_files() -> list[Path]:
+    """Every file with span marks: generated pages, hand-written hijacked pages, the marked seed page."""
     return (sorted(TRAINING.glob("inj_*.tsv")) + sorted(TRAINING.glob("hand_hijack_*.tsv")) + [SEED_PAGE]
             + sorted(HELDOUT.glob("*.tsv")))
 
@@ -138,11 +176,14 @@ def report(parsed: dict[Path, list[Line]], modes: Counter[str], families: Counte
 
 
 def main(argv: list[str]) -> int:
+    """Check the given files, or all span files with the manifests and the held-out leak test."""
     paths = [Path(a).resolve() for a in argv] or span_files()
     faults: list[str] = []
     parsed = {p: parse(p, faults) for p in paths}
     for p, lines in parsed.items():
         consistency(p, lines, faults)
+        if p.name.startswith(("inj_", "ho_")):
+            against_base(p, lines, faults)
     modes, families = check_manifests(parsed, faults) if not argv else (Counter(), Counter())
     if not argv:
         leaks(parsed, faults)

@@ -53,6 +53,7 @@ def read_sections(path: Path) -> dict[str, list[str]]:
 
 
 def _digits(rng: random.Random, n: int) -> str:
+    """Digits for codes and numbers; drawn, not listed, so a held-out string cannot repeat a training number."""
     return "".join(rng.choice("0123456789") for _ in range(n))
 
 
@@ -76,6 +77,7 @@ def _fill(template: str, parts: dict[str, list[str]], split: str, rng: random.Ra
     """Fill one template; a slot missing from the split's lists is an error in the lexicon file."""
 
     def one(m: re.Match[str]) -> str:
+        """The value of one slot, drawn from the split's own list."""
         slot = m.group(1)
         drawn = _builtin(slot, split, rng)
         if drawn is not None:

@@ -53,6 +53,7 @@ class Page:
 
 
 def _alnum(ch: str) -> bool:
+    """Latin letters and digits only: CJK characters are alphanumeric to Python but never blur a span's edge."""
     return ch.isascii() and ch.isalnum()
 
 
@@ -79,6 +80,7 @@ def _put(row: Row, new_text: str, span: str, again: bool = False) -> bool:
 
 
 def _split_ws(text: str) -> tuple[str, str, str]:
+    """Leading space, text, trailing space: renderers indent paragraphs, and the indent must stay in front."""
     core = text.strip()
     if not core:
         return text, "", ""
@@ -135,6 +137,7 @@ def reporter(page: Page, span: str, rng: random.Random) -> list[int] | None:
 
 
 def _random_paragraph(page: Page, rng: random.Random, skip_lead: bool = True) -> int | None:
+    """A prose paragraph, by default not the lead (the lead belongs to the dateline and reporter modes)."""
     paras = page.paragraphs()
     if skip_lead and len(paras) > 1:
         paras = paras[1:]

@@ -26,6 +26,7 @@ class Row:
 
     @property
     def blank(self) -> bool:
+        """Blank lines carry no label and never a span."""
         return self.label == BLANK
 
     def mark(self, span: str) -> None:
@@ -70,10 +71,12 @@ def parse(content: str, source: str) -> list[Row]:
 
 
 def read(path: Path) -> list[Row]:
-    return parse(path.read_text(encoding="utf-8"), str(path))
+    """Read a labelled page as bytes, so ``\r\n`` line ends survive (``read_text`` would fold them to ``\n``)."""
+    return parse(path.read_bytes().decode("utf-8"), str(path))
 
 
 def render(rows: list[Row]) -> str:
+    """The labelled page as text; written as UTF-8 bytes it is the file again."""
     return "".join(r.render() for r in rows)
 
 
