@@ -132,7 +132,8 @@ def check_manifests(parsed: dict[Path, list[Line]], faults: list[str]) -> tuple[
             continue
         split = "heldout" if manifest.parent == HELDOUT else "train"
         for rec in map(json.loads, manifest.read_text(encoding="utf-8").splitlines()):
-            if "span" not in rec:
+            if "innocent" in rec:
+                modes[f"{split}:innocent snippet pages"] += 1
                 continue
             lines = by_name.get(rec["file"])
             if lines is None or rec["span"] not in lines[rec["line"] - 1][1]:
@@ -169,7 +170,7 @@ def report(parsed: dict[Path, list[Line]], modes: Counter[str], families: Counte
               f"  innocent sensitive body lines {len(innocent):4}")
         labels = Counter(ln[0] for ln in span_lines)
         print(f"{'':10} span lines by label: " + ", ".join(f"{k} {v}" for k, v in sorted(labels.items())))
-    for title, counts in (("span lines per mode", modes), ("span lines per family", families)):
+    for title, counts in (("span lines per mode (generated pages)", modes), ("span lines per family", families)):
         print(title + ":")
         for key in sorted(counts):
             print(f"  {key:24} {counts[key]:5}")
