@@ -95,6 +95,9 @@ def clean(
     min_confidence: Annotated[
         float, typer.Option("--min-confidence", min=0.0, max=1.0, help="Drop kept lines below this confidence.")
     ] = 0.0,
+    keep_spans: Annotated[
+        bool, typer.Option("--keep-spans", help="Leave spam spans found inside kept lines in the text.")
+    ] = False,
     jobs: Annotated[
         int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0: one per core this process may use).")
     ] = 0,
@@ -116,7 +119,8 @@ def clean(
       cleanews clean page.txt                         # the article, to standard output
       cat page.txt | cleanews clean -                 # from standard input
       cleanews clean crawl/ -o cleaned/ --jobs 4      # crawl/a/b.txt -> cleaned/crawl/a/b.txt
-      cleanews clean page.txt --format jsonl          # every line: label, confidence, kept
+      cleanews clean page.txt --format jsonl          # every line: label, confidence, kept, spans
+      cleanews clean page.txt --keep-spans            # leave spam found inside lines in the text
       cleanews clean page.txt --format tsv > p.tsv    # correct the labels, then cleanews train
       cleanews clean page.txt --keep body,title,meta --min-confidence 0.6
       cleanews clean crawl/ -o cleaned/ --engine ray --address ray://head:10001
@@ -126,7 +130,7 @@ def clean(
     if fmt not in FORMATS:
         raise _fail(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}", EXIT_USAGE)
     try:
-        options = CleanOptions(keep=parse_labels(keep), min_confidence=min_confidence)
+        options = CleanOptions(keep=parse_labels(keep), min_confidence=min_confidence, keep_spans=keep_spans)
         planned = plan(paths, output, fmt, glob)
         first = next(planned, None)  # planning errors surface here, before any work
     except (ValueError, PlanError) as exc:

@@ -99,7 +99,9 @@ def parse_labelled(content: str, source: str = "<labelled page>") -> LabelledPag
 def _check_spans(marked: tuple[str, ...], label: str, text: str, source: str, number: int) -> tuple[str, ...]:
     for span in marked:
         if not span:
-            raise LabelledFormatError(source, number, f"an empty span after {SPAN_MARK!r}; write the span's text after it")
+            raise LabelledFormatError(
+                source, number, f"an empty span after {SPAN_MARK!r}; write the span's text after it"
+            )
         if label == BLANK:
             raise LabelledFormatError(source, number, "a spam span on a blank line; blank lines carry no spans")
         if span not in text:

@@ -38,18 +38,20 @@ class ModelError(RuntimeError):
 
 @dataclass
 class Model:
-    """A trained classifier and its card. Immutable in use: safe to share across threads."""
+    """A trained classifier, its card and (optionally) the span model that finds spam
+    inside lines. Immutable in use: safe to share across threads."""
 
     classifier: Any
     card: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
+    spans: Any = None
 
     def __reduce__(self) -> tuple[Any, ...]:
         # A model loaded from a file travels to worker processes as its path: the worker
         # loads it once, instead of every task pickling megabytes of weights.
         if self.path is not None and self.path.is_file():
             return (load_model, (str(self.path),))
-        return (Model, (self.classifier, self.card, None))
+        return (Model, (self.classifier, self.card, None, self.spans))
 
 
 def card_path(model_path: Path) -> Path:
@@ -72,7 +74,7 @@ def _versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
     out = {}
-    for dist in ("cleanews", "scikit-learn", "jieba", "numpy", "scipy", "regex", "joblib"):
+    for dist in ("cleanews", "scikit-learn", "sklearn-crfsuite", "jieba", "numpy", "scipy", "regex", "joblib"):
         try:
             out[dist] = version(dist)
         except PackageNotFoundError:
@@ -90,6 +92,7 @@ def save_model(model: Model, path: str | Path) -> Path:
         "feature_version": FEATURE_VERSION,
         "card": card,
         "classifier": model.classifier,
+        "spans": model.spans,
     }
     with atomic_path(path) as tmp:
         joblib.dump(payload, tmp, compress=3)
@@ -136,4 +139,4 @@ def load_model(path: str | Path | None = None) -> Model:
         )
     for w in caught:
         logger.debug("while loading %s: %s", p, w.message)
-    return Model(payload["classifier"], card, p)
+    return Model(payload["classifier"], card, p, payload.get("spans"))

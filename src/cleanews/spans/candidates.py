@@ -19,7 +19,6 @@ import numpy as np
 
 from cleanews.features.measures import JoinedLines
 from cleanews.spans.cut import merge
-from cleanews.text.chars import DIGIT, LATIN, char_flags
 
 SPAM_PARTS: tuple[str, ...] = tuple(
     (
@@ -54,7 +53,8 @@ GATE_WORDS: tuple[str, ...] = tuple(
         "增大 增粗 壮阳 延时 持久 早泄 阳痿 伟哥 春药 迷药 催情 代孕 丰胸 包生 男科 妇科 不孕不育 牛皮癣 白癜风 根治 "
         "偏方 特效药 神油 减肥 瘦身 胶囊 哪家好 "
         # invoices, papers, loans
-        "代开 发票 办证 刻章 毕业证 代办 网贷 贷款 借款 借钱 钱包 秒批 秒下 下款 套现 征信 黑户 白户 口子 无抵押 小额 额度 "
+        "代开 发票 办证 刻章 毕业证 代办 网贷 贷款 借款 借钱 钱包 秒批 秒下 下款 套现 征信 黑户 白户 口子 "
+        "无抵押 小额 额度 "
         # contact and web addresses seen as words
         "vx: vx： VX: 加QQ 加微信 微信号 微信: 微信： 加V 薇信 QQ: QQ： 扣扣 "
         ".vip .xyz .top .cc .app .com .net .me .co .tv www. "

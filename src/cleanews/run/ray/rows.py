@@ -29,10 +29,11 @@ CLEANED = "cleaned"
 LABELS = "labels"
 CONFIDENCES = "confidences"
 KEPT = "kept"
+SPANS = "spans"
 ENCODING = "encoding"
 REPLACED = "replaced"
 ERROR = "error"
-OUTPUT_COLUMNS: tuple[str, ...] = (CLEANED, LABELS, CONFIDENCES, KEPT, ENCODING, REPLACED, ERROR)
+OUTPUT_COLUMNS: tuple[str, ...] = (CLEANED, LABELS, CONFIDENCES, KEPT, SPANS, ENCODING, REPLACED, ERROR)
 """The columns :class:`~cleanews.run.ray.PageCleaner` adds, in this order."""
 
 PATH = "path"
@@ -53,6 +54,7 @@ class PageRow:
     labels: list[str | None] | None = None
     confidences: list[float | None] | None = None
     kept: list[bool] | None = None
+    spans: list[list[dict[str, Any]]] | None = None  # per line, its spam spans (Span.as_dict)
     encoding: str | None = None
     replaced: bool | None = None
     error: str | None = None
@@ -92,6 +94,7 @@ def clean_one(page: Any, model: Model, options: CleanOptions, read_paths: bool =
         labels=[line.label for line in lines],
         confidences=[line.confidence for line in lines],
         kept=[line.kept for line in lines],
+        spans=[[span.as_dict() for span in line.spans] for line in lines],
         encoding=result.encoding,
         replaced=result.replaced,
     )
@@ -106,9 +109,23 @@ def output_schema() -> pa.Schema:
             (LABELS, pa.list_(pa.string())),
             (CONFIDENCES, pa.list_(pa.float64())),
             (KEPT, pa.list_(pa.bool_())),
+            (SPANS, pa.list_(pa.list_(span_type(pa)))),
             (ENCODING, pa.string()),
             (REPLACED, pa.bool_()),
             (ERROR, pa.string()),
+        ]
+    )
+
+
+def span_type(pa: Any) -> pa.DataType:
+    """The Arrow type of one spam span (:class:`cleanews.spans.span.Span`)."""
+    return pa.struct(
+        [
+            ("start", pa.int64()),
+            ("end", pa.int64()),
+            ("label", pa.string()),
+            ("confidence", pa.float64()),
+            ("text", pa.string()),
         ]
     )
 
