@@ -57,9 +57,7 @@ GATE_WORDS: tuple[str, ...] = tuple(
         "无抵押 小额 额度 "
         # contact and web addresses seen as words
         "vx: vx： VX: 加QQ 加微信 微信号 微信: 微信： 加V 薇信 QQ: QQ： 扣扣 "
-        ".vip .xyz .top .cc .app .com .net .me .co .tv www. "
-        # where hijackers put an outlet's name: the dateline, the credit, the source, the footer
-        "记者 讯】 日讯 来源： 来源: 版权所有 主办"
+        ".vip .xyz .top .cc .app .com .net .me .co .tv www."
     ).split()
 )
 """The words that make a line a candidate: rarer in ordinary text than :data:`SPAM_PARTS`."""
@@ -118,10 +116,13 @@ of a spam string beyond its advertising word, shorter than a sentence."""
 
 def windows(texts: Sequence[str], skip: Sequence[bool], learned: tuple[str, ...]) -> dict[int, list[tuple[int, int]]]:
     """For each line the span model reads, the stretches of it to read (merged windows of
-    :data:`WINDOW` characters around each gate hit); ``skip`` marks lines not to read."""
-    if not texts:
+    :data:`WINDOW` characters around each gate hit); ``skip`` marks lines not to read.
+    Only the lines to read are searched (joined into one text for numpy)."""
+    rows_read = [i for i, s in enumerate(skip) if not s]
+    if not rows_read:
         return {}
-    joined = JoinedLines(texts)
+    read = [texts[i] for i in rows_read]
+    joined = JoinedLines(read)
     found = _gate_hits(joined.text, gate_for(learned))
     if not found:
         return {}
@@ -129,9 +130,9 @@ def windows(texts: Sequence[str], skip: Sequence[bool], learned: tuple[str, ...]
     rows = np.searchsorted(joined.starts, spans[:, 0], side="right") - 1
     local = spans - joined.starts[rows][:, None]
     out: dict[int, list[tuple[int, int]]] = {}
-    for row, (s, e) in zip(rows.tolist(), local.tolist()):
-        if not skip[row]:
-            out.setdefault(row, []).append((max(0, s - WINDOW), min(len(texts[row]), e + WINDOW)))
+    for k, (s, e) in zip(rows.tolist(), local.tolist()):
+        row = rows_read[k]
+        out.setdefault(row, []).append((max(0, s - WINDOW), min(len(texts[row]), e + WINDOW)))
     return {row: merge(ws) for row, ws in out.items()}
 
 
@@ -140,7 +141,8 @@ def _gate_hits(text: str, gate: Gate) -> list[tuple[int, int]]:
     cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     at = np.flatnonzero(gate.first[cps[:-1]])
     keys = (cps[at].astype(np.int64) << 21) | cps[at + 1]
-    keep = np.isin(keys, gate.pairs)
+    near = np.minimum(np.searchsorted(gate.pairs, keys), len(gate.pairs) - 1)
+    keep = gate.pairs[near] == keys
     found: list[tuple[int, int]] = []
     for pos, key in zip(at[keep].tolist(), keys[keep].tolist()):
         word = next((w for w in gate.by_pair[key] if text.startswith(w, pos)), None)

@@ -12,6 +12,7 @@ and the line's label and spam probability from the line model.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
@@ -23,7 +24,8 @@ from cleanews.spans.candidates import line_hits
 OPENERS = "(（【[「《〔『"
 CLOSERS = ")）】]」》〕』"
 COMMAS = "，,、；;：:"
-AFTER_WORDS = ("记者", "讯", "报道", "报导", "电", "消息", "综合", "版权", "主办", "承办", "客户端", "APP", "网")
+AFTER_WORDS = re.compile("记者|讯|报道|报导|电|消息|综合|版权|主办|承办|客户端|APP|网")
+"""Words that follow an outlet's name: what stands before them may be a hijacker's replacement."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ def window_features(
     bracket_end = _dateline_bracket(line, indent)
     rep = [ctx.repeats.get(line[i : i + 4], 0) for i in range(start, end)]
     common = [f"lab={ctx.label}", f"ps={_band(ctx.spam_probability)}"]
+    credits = {m.start() - 1 for m in AFTER_WORDS.finditer(line, start, min(len(line), end + 1))}
     out = []
     before = line[:start].rstrip()
     last = before[-1] if before else ""  # the last non-space character before the current one
@@ -134,7 +137,7 @@ def window_features(
             f.append("after_opener")
         if i + 1 < len(line) and line[i + 1] in CLOSERS:
             f.append("before_closer")
-        if any(line.startswith(a, i + 1) for a in AFTER_WORDS):
+        if i in credits:
             f.append("before_credit")
         if not text[k].isspace():
             last = text[k]

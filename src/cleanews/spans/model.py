@@ -1,12 +1,16 @@
 """The span model: finds injected spam strings inside lines that the line model keeps.
 
 Fitting: the windows the gate opens on each training page are tagged character by
-character from the page's ``+spam:`` marks, a CRF is fitted on them (sklearn-crfsuite),
+character from the page's ``+spam:`` marks; a cheap prefilter (:mod:`cleanews.spans.prefilter`)
+is fitted on all of them, and a CRF (sklearn-crfsuite) on those the prefilter passes;
 out-of-fold fits (folds grouped by page) give the spans a calibration (isotonic, from the
 mean spam marginal of a span to how often such a span is spam) and the card its
 scores; then one CRF is fitted on all windows and kept as arrays. Predicting: the gate
-opens windows, the CRF tags them (Viterbi), runs of spam tags become spans, trimmed of
-spaces and punctuation at their edges. Lines the line model labels spam are not read.
+opens windows, the prefilter drops most, the CRF tags the rest (Viterbi), runs of spam
+tags become spans, trimmed of spaces and punctuation at their edges. Only the lines the
+line model labels as the article or its byline (``read_labels``) are read: a span in a
+menu or a footer goes with its line, and reading every line would cost more than
+labelling the page (``benchmarks/README.md``).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from cleanews.spans import words as jieba_words
 from cleanews.spans.candidates import windows
 from cleanews.spans.crf import ChainWeights
 from cleanews.spans.features import LineContext, page_repeats, window_features
+from cleanews.spans.prefilter import Prefilter
 from cleanews.spans.span import Span
 
 logger = logging.getLogger(__name__)
@@ -44,12 +49,13 @@ class PageView:
     gold: Sequence[Sequence[str]] = ()
 
 
-@dataclass(frozen=True)
+@dataclass
 class Window:
     row: int
     start: int
     end: int
-    features: list[list[str]]
+    label: str
+    features: list[list[str]] | None = None
 
 
 class SpanModel:
@@ -57,8 +63,17 @@ class SpanModel:
     attributes end in ``_``; fitting needs sklearn-crfsuite, predicting numpy and jieba."""
 
     def __init__(
-        self, c1: float = 0.05, c2: float = 0.01, max_iterations: int = 150, folds: int = 3, min_confidence: float = 0.5
+        self,
+        c1: float = 0.05,
+        c2: float = 0.01,
+        max_iterations: int = 150,
+        folds: int = 3,
+        min_confidence: float = 0.5,
+        prefilter_recall: float = 0.97,
+        read_labels: tuple[str, ...] = ("body", "title", "meta"),
     ) -> None:
+        self.prefilter_recall = prefilter_recall
+        self.read_labels = read_labels
         self.c1 = c1
         self.c2 = c2
         self.max_iterations = max_iterations
@@ -67,17 +82,30 @@ class SpanModel:
 
     # -- windows --------------------------------------------------------------
     def _windows(self, page: PageView, learned: tuple[str, ...]) -> list[Window]:
-        skip = [lab is None or lab == "spam" for lab in page.labels]
+        """The gate's windows of a page, without features yet."""
+        read = set(self.read_labels)
+        skip = [lab not in read for lab in page.labels]
         found = windows(page.texts, skip, learned)
-        if not found:
+        return [
+            Window(row, s, e, page.labels[row] or "-") for row, stretches in sorted(found.items()) for s, e in stretches
+        ]
+
+    def _featurise(self, page: PageView, ws: Sequence[Window], learned: tuple[str, ...]) -> None:
+        if not ws:
+            return
+        repeats = page_repeats([page.texts[r] for r in sorted({w.row for w in ws})])
+        for w in ws:
+            ctx = LineContext(w.label, float(page.spam[w.row]), repeats)
+            w.features = window_features(page.texts[w.row], w.start, w.end, ctx, learned)
+
+    def _passing(self, page: PageView, ws: list[Window]) -> list[Window]:
+        """The windows the prefilter lets through to the CRF, with their features."""
+        if not ws:
             return []
-        repeats = page_repeats([page.texts[r] for r in found])
-        out = []
-        for row, stretches in sorted(found.items()):
-            ctx = LineContext(page.labels[row] or "-", float(page.spam[row]), repeats)
-            for s, e in stretches:
-                out.append(Window(row, s, e, window_features(page.texts[row], s, e, ctx, learned)))
-        return out
+        scores = self.prefilter_.window_scores([page.texts[w.row][w.start : w.end] for w in ws], [w.label for w in ws])
+        keep = [w for w, sc in zip(ws, scores.tolist()) if sc >= self.prefilter_.threshold]
+        self._featurise(page, keep, self.learned_)
+        return keep
 
     # -- fitting --------------------------------------------------------------
     def fit(self, pages: Sequence[PageView]) -> SpanModel:
@@ -85,9 +113,20 @@ class SpanModel:
         from sklearn.model_selection import GroupKFold
 
         self.learned_ = learn_gate_words(pages)
-        data = [(k, w, _tags(p, w)) for k, p in enumerate(pages) for w in self._windows(p, self.learned_)]
-        if not any(t.any() for _, _, t in data):
+        every = [(k, w, _tags(p, w)) for k, p in enumerate(pages) for w in self._windows(p, self.learned_)]
+        if not any(t.any() for _, _, t in every):
             raise ValueError("no spam span inside the gate's windows of the training pages; mark spans with +spam:")
+        self.prefilter_ = Prefilter.fit(
+            [pages[k].texts[w.row][w.start : w.end] for k, w, _ in every],
+            [w.label for _, w, _ in every],
+            [t for _, _, t in every],
+            self.prefilter_recall,
+        )
+        data = []
+        for k, p in enumerate(pages):
+            mine = [(w, t) for j, w, t in every if j == k]
+            passing = {id(w) for w in self._passing(p, [w for w, _ in mine])}
+            data += [(k, w, t) for w, t in mine if id(w) in passing]
         groups = np.array([k for k, _, _ in data])
         oof_scores: list[float] = []
         oof_hits: list[float] = []
@@ -98,7 +137,7 @@ class SpanModel:
                 weights = self._fit_crf([data[i] for i in tr.tolist()])
                 for i in te.tolist():
                     _, w, tags = data[i]
-                    for s, e, score in _decode(weights, w.features, pages[data[i][0]].texts[w.row], w.start):
+                    for s, e, score in _decode(weights, w.features or [], pages[data[i][0]].texts[w.row], w.start):
                         gold = tags[s - w.start : e - w.start]
                         oof_scores.append(score)
                         oof_hits.append(float(gold.mean()))
@@ -114,7 +153,7 @@ class SpanModel:
         crf = sklearn_crfsuite.CRF(
             algorithm="lbfgs", c1=self.c1, c2=self.c2, max_iterations=self.max_iterations, all_possible_transitions=True
         )
-        crf.fit([w.features for _, w, _ in data], [["S" if t else "O" for t in tags] for _, _, tags in data])
+        crf.fit([w.features or [] for _, w, _ in data], [["S" if t else "O" for t in tags] for _, _, tags in data])
         return ChainWeights.from_crfsuite(crf)
 
     # -- predicting -----------------------------------------------------------
@@ -122,9 +161,9 @@ class SpanModel:
         """The spans of each line of a page (empty for most lines)."""
         out: list[tuple[Span, ...]] = [()] * len(page.texts)
         found: dict[int, list[Span]] = {}
-        for w in self._windows(page, self.learned_):
+        for w in self._passing(page, self._windows(page, self.learned_)):
             line = page.texts[w.row]
-            for s, e, score in _decode(self.weights_, w.features, line, w.start):
+            for s, e, score in _decode(self.weights_, w.features or [], line, w.start):
                 confidence = float(np.interp(score, *self.calibration_))
                 if confidence >= self.min_confidence:
                     found.setdefault(w.row, []).append(Span(s, e, confidence, line[s:e]))
@@ -174,7 +213,7 @@ def _tags(page: PageView, w: Window) -> np.ndarray:
 
 
 def _char_counts(weights: ChainWeights, w: Window, tags: np.ndarray) -> Counter[str]:
-    pred = weights.viterbi(weights.emissions(w.features)).astype(bool)
+    pred = weights.viterbi(weights.emissions(w.features or [])).astype(bool)
     return Counter(tp=int((pred & tags).sum()), fp=int((pred & ~tags).sum()), fn=int((~pred & tags).sum()))
 
 

@@ -64,7 +64,10 @@ def fit_spans(views: Sequence[PageView]) -> tuple[SpanModel | None, dict[str, An
         "note": "out-of-fold span characters inside the gate's windows, folds grouped by page",
         "cross_validated": model.oof_,
         "gate_words_learned": len(model.learned_),
-        "params": {k: getattr(model, k) for k in ("c1", "c2", "max_iterations", "folds", "min_confidence")},
+        "params": {
+            k: getattr(model, k) for k in ("c1", "c2", "max_iterations", "folds", "min_confidence", "prefilter_recall")
+        },
+        "prefilter_threshold": model.prefilter_.threshold,
     }
 
 
