@@ -34,18 +34,17 @@ HASH_FEATURES = 2**20
 class TokenTagger(SpanModel):
     """Logistic regression on each character's features (hashed), then smoothing: the
     probabilities averaged over three characters, runs above one half, one-character gaps
-    between runs filled."""
+    between runs filled. The same gate, prefilter and features as the CRF (fitted by
+    :meth:`SpanModel.fit` first)."""
 
     def fit(self, pages: Sequence[PageView]) -> TokenTagger:
         from sklearn.linear_model import LogisticRegression
 
-        from cleanews.spans.model import learn_gate_words
-
-        self.learned_ = learn_gate_words(pages)
+        super().fit(pages)
         feats, tags = [], []
         for p in pages:
-            for w in self._windows(p, self.learned_):
-                feats += w.features
+            for w in self._passing(p, self._windows(p, self.learned_)):
+                feats += w.features or []
                 tags.append(_tags(p, w))
         self.clf_ = LogisticRegression(C=1.0, max_iter=300).fit(self._hash(feats), np.concatenate(tags))
         return self
@@ -58,8 +57,8 @@ class TokenTagger(SpanModel):
 
     def predict_page(self, page: PageView) -> list[tuple[Span, ...]]:
         out: list[list[Span]] = [[] for _ in page.texts]
-        for w in self._windows(page, self.learned_):
-            p = self.clf_.predict_proba(self._hash(w.features))[:, 1]
+        for w in self._passing(page, self._windows(page, self.learned_)):
+            p = self.clf_.predict_proba(self._hash(w.features or []))[:, 1]
             smooth = np.convolve(np.pad(p, 1, mode="edge"), np.ones(3) / 3, mode="valid")
             path = (smooth > 0.5).astype(int)
             gaps = (path[:-2] == 1) & (path[1:-1] == 0) & (path[2:] == 1)
@@ -106,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     train = [v for n, v in every if n in on_train]
     test = [v for n, v in every if n not in on_train]
     print(f"{len(train)} train / {len(test)} test pages of training_data; {len(held)} held-out span pages")
-    for name, tagger in (("CRF", SpanModel(folds=0)), ("token classifier + smoothing", TokenTagger())):
+    for name, tagger in (("CRF", SpanModel(folds=0)), ("token classifier + smoothing", TokenTagger(folds=0))):
         t0 = time.perf_counter()
         tagger.fit(train)
         print(f"{name}: fitted in {time.perf_counter() - t0:.0f} s")

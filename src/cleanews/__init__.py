@@ -13,7 +13,7 @@ region, links, spam, chrome) with a calibrated confidence::
 
 import logging
 
-from cleanews.api import CleanOptions, LabelledLine, PageResult, clean_page, label_page
+from cleanews.api import CleanOptions, LabelledLine, PageResult, clean_page, label_html, label_page
 from cleanews.data.labelled import LabelledFormatError, LabelledPage, format_labelled, parse_labelled, read_labelled
 from cleanews.data.labels import DEFAULT_KEEP, LABELS
 from cleanews.model.store import Model, ModelError, load_model, save_model
@@ -42,6 +42,7 @@ __all__ = [
     "decode_bytes",
     "evaluate_model",
     "format_labelled",
+    "label_html",
     "label_page",
     "load_model",
     "parse_labelled",

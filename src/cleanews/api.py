@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from cleanews.data.labels import DEFAULT_KEEP, LABEL_INDEX, LABELS
@@ -195,6 +195,19 @@ def label_page(page: str | bytes, model: Model | None = None, options: CleanOpti
         for line, lab, conf, found in zip(lines, labels, confs, spans)
     )
     return PageResult(out, encoding, replaced, options)
+
+
+def label_html(page: str | bytes, model: Model | None = None, options: CleanOptions | None = None) -> PageResult:
+    """Label an HTML page: its markup rendered to lines (``pip install 'cleanews[html]'``), then labelled.
+
+    Bytes are decoded by the charset the page declares (``<meta charset>``), else detected.
+    Raises :class:`~cleanews.text.html.HtmlNotInstalled` without the extra.
+    """
+    from cleanews.text.html import html_page  # the renderer is an optional extra
+
+    rendered = html_page(page)
+    result = label_page(rendered.text, model, options)
+    return replace(result, encoding=rendered.encoding, replaced=rendered.replaced)
 
 
 def clean_page(page: str | bytes, model: Model | None = None, options: CleanOptions | None = None) -> str:

@@ -6,11 +6,11 @@ Exit codes: 0 all went well; 1 one or more inputs failed (each named on stderr);
 
 from __future__ import annotations
 
-import itertools
 import json
 import logging
 import os
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -20,11 +20,12 @@ from cleanews import __version__
 from cleanews.api import CleanOptions
 from cleanews.data.labelled import LabelledFormatError
 from cleanews.data.labels import parse_labels
-from cleanews.files import STDIN
 from cleanews.model.store import ModelError, load_model, save_model
-from cleanews.run.plan import PlanError, is_batch, plan
-from cleanews.run.pool import Outcome, default_jobs, run
-from cleanews.run.writers import FORMATS
+from cleanews.run.plan import PlanError
+from cleanews.run.pool import default_jobs
+from cleanews.run.progress import RunDisplay
+from cleanews.run.request import CleanRequest
+from cleanews.run.streams import StreamOptions
 from cleanews.training.evaluate import format_scores
 from cleanews.training.train import TrainOptions, evaluate_model, train_model
 
@@ -82,15 +83,43 @@ def main(
         logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s", stream=sys.stderr)
 
 
+class Format(StrEnum):
+    text = "text"
+    jsonl = "jsonl"
+    tsv = "tsv"
+    parquet = "parquet"
+
+
+class Engine(StrEnum):
+    local = "local"
+    ray = "ray"
+
+
+class InputFormat(StrEnum):
+    auto = "auto"
+    page = "page"
+    html = "html"
+    jsonl = "jsonl"
+    parquet = "parquet"
+
+
 @app.command(epilog=EXIT_CODES)
 def clean(
     paths: Annotated[
-        list[str], typer.Argument(metavar="PATH", help="Page files, folders (searched recursively), or - for stdin.")
+        list[str],
+        typer.Argument(
+            metavar="PATH", help="Pages, folders (searched recursively), JSON Lines or Parquet files, or - for stdin."
+        ),
     ],
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Output file, or folder for several inputs or a folder.")
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text, jsonl (every line's decision) or tsv.")] = "text",
+    fmt: Annotated[
+        Format | None,
+        typer.Option(
+            "--format", "-f", help="Pages: text, jsonl (every line's decision) or tsv. Records: jsonl or parquet."
+        ),
+    ] = None,
     keep: Annotated[str, typer.Option("--keep", "-k", help="Labels to keep, comma-separated.")] = "body,title",
     min_confidence: Annotated[
         float, typer.Option("--min-confidence", min=0.0, max=1.0, help="Drop kept lines below this confidence.")
@@ -101,9 +130,26 @@ def clean(
     jobs: Annotated[
         int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0: one per core this process may use).")
     ] = 0,
-    glob: Annotated[str, typer.Option("--glob", help="Which files to take from folders.")] = "*.txt",
+    glob: Annotated[
+        str | None, typer.Option("--glob", help="Which files to take from folders [default: *.txt, *.htm* for html].")
+    ] = None,
+    input_format: Annotated[
+        InputFormat, typer.Option("--input-format", help="What the inputs are (auto: by extension).")
+    ] = InputFormat.auto,
+    text_field: Annotated[str, typer.Option("--text-field", help="Records: the field holding the page.")] = "text",
+    id_field: Annotated[
+        str | None, typer.Option("--id-field", help="Records: a field that names each record in messages.")
+    ] = None,
+    keep_dirs: Annotated[
+        bool, typer.Option("--keep-dirs", help="Mirror each input folder under its own name in -o.")
+    ] = False,
+    uncertain: Annotated[
+        int,
+        typer.Option("--uncertain", min=0, help="With --format tsv: also write the N least sure lines to a side file."),
+    ] = 0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no summary (errors still).")] = False,
     model: ModelOpt = None,
-    engine: Annotated[str, typer.Option("--engine", help="local (processes here) or ray (a Ray cluster).")] = "local",
+    engine: Annotated[Engine, typer.Option("--engine", help="Run here, or on a Ray cluster.")] = Engine.local,
     address: Annotated[
         str | None, typer.Option("--address", help="Ray cluster address (default: start a local one).")
     ] = None,
@@ -111,56 +157,72 @@ def clean(
     """Clean pages: keep the article (body and title lines), drop menus, link walls, footers and spam.
 
     One input and no -o: the result goes to standard output. Several inputs or a folder
-    need -o DIR, under which the input tree is mirrored, with the format's extension
-    (.txt, .jsonl or .tsv). Outputs are written atomically and never over an input.
+    need -o DIR: each folder's tree is mirrored under DIR (--keep-dirs: under the
+    folder's name), with the format's extension (.txt, .jsonl or .tsv). Outputs are
+    written atomically and never over an input.
+
+    JSON Lines (.jsonl, .gz, .zst) and Parquet files are streams of records, one page in
+    each record's text field: every record comes out with its fields and the decisions
+    added (cleaned, labels, confidences, kept, spans, encoding, replaced, error).
+    HTML pages (.html, .htm) are rendered to lines first (pip install 'cleanews[html]').
 
     \b
     Examples:
       cleanews clean page.txt                         # the article, to standard output
       cat page.txt | cleanews clean -                 # from standard input
-      cleanews clean crawl/ -o cleaned/ --jobs 4      # crawl/a/b.txt -> cleaned/crawl/a/b.txt
+      cleanews clean crawl/ -o cleaned/ --jobs 4      # crawl/a/b.txt -> cleaned/a/b.txt
+      cleanews clean docs.jsonl.zst -o cleaned.parquet --text-field content --id-field url
+      cleanews clean page.html                        # HTML, rendered to lines, then cleaned
       cleanews clean page.txt --format jsonl          # every line: label, confidence, kept, spans
       cleanews clean page.txt --keep-spans            # leave spam found inside lines in the text
       cleanews clean page.txt --format tsv > p.tsv    # correct the labels, then cleanews train
+      cleanews clean crawl/ -o fix/ -f tsv --uncertain 50  # and fix/UNCERTAIN.tsv: where to look first
       cleanews clean page.txt --keep body,title,meta --min-confidence 0.6
       cleanews clean crawl/ -o cleaned/ --engine ray --address ray://head:10001
     """
-    if engine not in ("local", "ray"):
-        raise _fail(f"unknown engine {engine!r}; choose local or ray", EXIT_USAGE)
-    if fmt not in FORMATS:
-        raise _fail(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}", EXIT_USAGE)
     try:
         options = CleanOptions(keep=parse_labels(keep), min_confidence=min_confidence, keep_spans=keep_spans)
-        planned = plan(paths, output, fmt, glob)
-        first = next(planned, None)  # planning errors surface here, before any work
+        request = CleanRequest(
+            paths,
+            output,
+            fmt.value if fmt else None,
+            glob,
+            input_format.value,
+            keep_dirs,
+            uncertain,
+            StreamOptions(text_field, id_field),
+        )
+        planned = request.plan()  # planning errors surface here, before any work
     except (ValueError, PlanError) as exc:
         raise _fail(str(exc), EXIT_USAGE) from None
+    if engine is Engine.ray and planned.streams:
+        raise _fail("the ray engine cleans pages; clean record streams here (drop --engine ray)", EXIT_USAGE)
     loaded = _load(model)
-    batch = is_batch(paths)
-    workers = (jobs or default_jobs()) if batch else 1
-    progress = Progress(enabled=batch and sys.stderr.isatty())
-    jobs_iter = itertools.chain([first] if first else [], planned)
+    workers = (jobs or default_jobs()) if planned.batch else 1
+    bar = planned.batch and not quiet and sys.stderr.isatty()
+    display = RunDisplay(bar, planned.total() if bar else None, planned.unit)
     try:
-        if engine == "ray":
-            summary = _run_on_ray(jobs_iter, output, fmt, options, model, address, jobs, progress)
+        if engine is Engine.ray:
+            summary = _run_on_ray(planned.jobs, output, planned.fmt, options, model, address, jobs, display)
         else:
-            summary = run(jobs_iter, loaded, options, fmt, workers, progress.done)
+            summary = planned.run(loaded, options, workers, display.done)
     except BrokenPipeError:
+        display.close()
         _silence_stdout()  # the reader went away (cleanews ... | head): stop quietly, like other tools
-        raise typer.Exit(code=EXIT_FAILED) from None
-    progress.close()
-    if batch or summary.failed:
+        raise typer.Exit(code=0) from None
+    display.close()
+    if (planned.batch or summary.failed) and not quiet:
         typer.echo(summary.line(), err=True)
     if summary.failed:
         raise typer.Exit(code=EXIT_FAILED)
 
 
-def _run_on_ray(jobs, output, fmt, options, model, address, n_jobs, progress):  # type: ignore[no-untyped-def]
+def _run_on_ray(jobs, output, fmt, options, model, address, n_jobs, display):  # type: ignore[no-untyped-def]
     from cleanews.run.ray import RayEngineError, RayNotInstalled, run_clean_on_ray
 
     try:
         return run_clean_on_ray(
-            jobs, output, fmt, options, model, address, num_workers=n_jobs or None, on_done=progress.done
+            jobs, output, fmt, options, model, address, num_workers=n_jobs or None, on_done=display.done
         )
     except RayNotInstalled as exc:
         raise _fail(str(exc), EXIT_USAGE) from None
@@ -175,29 +237,6 @@ def _silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError, AttributeError):  # a stdout without a file descriptor
         pass
-
-
-class Progress:
-    """A one-line counter on stderr for batch runs at a terminal; failures always get a line."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.count = 0
-
-    def done(self, outcome: Outcome) -> None:
-        self.count += 1
-        if not outcome.ok:
-            if self.enabled:
-                sys.stderr.write("\r\x1b[K")
-            name = "standard input" if outcome.source == STDIN else outcome.source
-            typer.echo(f"cleanews: {name}: {outcome.error}", err=True)
-        if self.enabled:
-            sys.stderr.write(f"\rcleaned {self.count} files")
-            sys.stderr.flush()
-
-    def close(self) -> None:
-        if self.enabled:
-            sys.stderr.write("\n")
 
 
 @app.command(epilog=EXIT_CODES)

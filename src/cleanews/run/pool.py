@@ -6,6 +6,7 @@ of files. One bad file never stops a batch: it becomes a failed :class:`Outcome`
 
 from __future__ import annotations
 
+import heapq
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable
@@ -13,15 +14,17 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from threadpoolctl import threadpool_limits
 
-from cleanews.api import CleanOptions, label_page
+from cleanews.api import CleanOptions, PageResult, label_html, label_page
 from cleanews.files import PageReadError, atomic_text, read_page
 from cleanews.model.store import Model
 from cleanews.run.plan import Job
 from cleanews.run.writers import stdout_output, write_result
 from cleanews.text.decode import NotTextError
+from cleanews.text.html import HtmlNotInstalled
 
 IN_FLIGHT_PER_WORKER = 4
 """Tasks queued per worker: enough to keep workers busy, few enough to keep memory flat."""
@@ -32,6 +35,16 @@ each worker would only fight for the same cores (and on a busy machine, a page t
 0.05 s on one thread can take seconds on several)."""
 
 
+class Doubt(NamedTuple):
+    """A line the model was least sure of (``--uncertain``): where to look first when correcting."""
+
+    confidence: float
+    label: str
+    output: str  # the file the line was written to (or its page, for standard output)
+    line: int
+    text: str
+
+
 @dataclass(frozen=True)
 class Outcome:
     source: str
@@ -39,14 +52,18 @@ class Outcome:
     error: str | None = None
     lines: int = 0
     kept: int = 0
+    doubts: tuple[Doubt, ...] = ()
 
 
 @dataclass
 class Summary:
+    """Counts of a run; ``files`` counts what was cleaned, named by ``unit`` (files, or records of a stream)."""
+
     files: int = 0
     lines: int = 0
     kept: int = 0
     failed: list[Outcome] = field(default_factory=list)
+    unit: str = "files"
 
     def add(self, o: Outcome) -> None:
         self.files += 1
@@ -56,7 +73,7 @@ class Summary:
             self.failed.append(o)
 
     def line(self) -> str:
-        return f"{self.files} files, {self.lines} lines, {self.kept} kept, {len(self.failed)} failed"
+        return f"{self.files} {self.unit}, {self.lines} lines, {self.kept} kept, {len(self.failed)} failed"
 
 
 def default_jobs() -> int:
@@ -67,8 +84,10 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def run_job(job: Job, model: Model, options: CleanOptions, fmt: str) -> Outcome:
+def run_job(job: Job, model: Model, options: CleanOptions, fmt: str, uncertain: int = 0) -> Outcome:
     """Clean one page and write its result; failures become an Outcome with a reason.
+
+    With ``uncertain``, the outcome carries that many of the page's least sure lines.
 
     Only a broken pipe on standard output (the reader went away) is raised: there is
     nobody left to write to, so the caller should stop quietly.
@@ -80,8 +99,8 @@ def run_job(job: Job, model: Model, options: CleanOptions, fmt: str) -> Outcome:
     except PageReadError as exc:
         return Outcome(job.source, False, str(exc))
     try:
-        result = label_page(data, model, options)
-    except NotTextError as exc:
+        result = label_html(data, model, options) if job.kind == "html" else label_page(data, model, options)
+    except (NotTextError, HtmlNotInstalled) as exc:
         return Outcome(job.source, False, str(exc))
     except Exception as exc:  # one page must not stop the batch, whatever went wrong with it
         return Outcome(job.source, False, f"cannot be labelled ({type(exc).__name__}: {exc})")
@@ -103,7 +122,14 @@ def run_job(job: Job, model: Model, options: CleanOptions, fmt: str) -> Outcome:
         except OSError as exc:
             return Outcome(job.source, False, f"cannot write {job.output} ({exc.strerror or exc})")
     kept = sum(1 for line in result.lines if line.kept)
-    return Outcome(job.source, True, None, sum(1 for line in result.lines if not line.blank), kept)
+    doubts = _doubts(result, str(job.output or job.source), uncertain) if uncertain else ()
+    return Outcome(job.source, True, None, sum(1 for line in result.lines if not line.blank), kept, doubts)
+
+
+def _doubts(result: PageResult, where: str, n: int) -> tuple[Doubt, ...]:
+    labelled = [line for line in result.lines if line.label is not None and line.confidence is not None]
+    least = heapq.nsmallest(n, labelled, key=lambda line: line.confidence or 0.0)
+    return tuple(Doubt(line.confidence or 0.0, line.label or "", where, line.number, line.text) for line in least)
 
 
 _worker_model: Model | None = None
@@ -116,9 +142,9 @@ def _init_worker(model: Model) -> None:
     _worker_model = model
 
 
-def _worker_run(job: Job, options: CleanOptions, fmt: str) -> Outcome:
+def _worker_run(job: Job, options: CleanOptions, fmt: str, uncertain: int = 0) -> Outcome:
     assert _worker_model is not None
-    return run_job(job, _worker_model, options, fmt)
+    return run_job(job, _worker_model, options, fmt, uncertain)
 
 
 def run(
@@ -128,8 +154,11 @@ def run(
     fmt: str,
     workers: int = 1,
     on_done: Callable[[Outcome], None] | None = None,
+    uncertain: int = 0,
 ) -> Summary:
     """Run jobs in-process (workers=1) or in worker processes, each loading the model once.
+
+    ``uncertain``: each outcome carries that many of its page's least sure lines.
 
     At most ``IN_FLIGHT_PER_WORKER`` jobs per worker wait at a time, so a folder of a
     million pages costs no more memory than a folder of ten.
@@ -144,7 +173,7 @@ def run(
     if workers <= 1:
         with threadpool_limits(THREADS_PER_WORKER):
             for job in jobs:
-                done(run_job(job, model, options, fmt))
+                done(run_job(job, model, options, fmt, uncertain))
         return summary
 
     def collect(f: Future[Outcome], source: str) -> None:
@@ -165,7 +194,7 @@ def run(
                 for f in finished:
                     collect(f, pending.pop(f))
             try:
-                pending[pool.submit(_worker_run, job, options, fmt)] = job.source
+                pending[pool.submit(_worker_run, job, options, fmt, uncertain)] = job.source
             except BrokenProcessPool as exc:
                 done(Outcome(job.source, False, f"the worker processes stopped ({exc})"))
         for f in list(pending):

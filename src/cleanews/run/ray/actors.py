@@ -58,7 +58,8 @@ class PageCleaner:
         read_paths: bool = False,
         keep_spans: bool = False,
     ) -> None:
-        self.schema = output_schema()  # first: without pyarrow, say what to install
+        import_pyarrow()  # first: without pyarrow, say what to install (the ray extra)
+        self.schema = output_schema()
         self.options = CleanOptions(keep=keep_set(keep), min_confidence=min_confidence, keep_spans=keep_spans)
         self.model = load_model(model_path)
         self.text_column = text_column
