@@ -81,10 +81,11 @@ class SpanModel:
         self.min_confidence = min_confidence
 
     # -- windows --------------------------------------------------------------
-    def _windows(self, page: PageView, learned: tuple[str, ...]) -> list[Window]:
-        """The gate's windows of a page, without features yet."""
+    def _windows(self, page: PageView, learned: tuple[str, ...], every: bool = False) -> list[Window]:
+        """The gate's windows of a page, without features yet: in the lines of
+        ``read_labels``, or (``every``, for training) in every line not labelled spam."""
         read = set(self.read_labels)
-        skip = [lab not in read for lab in page.labels]
+        skip = [lab is None or lab == "spam" or not (every or lab in read) for lab in page.labels]
         found = windows(page.texts, skip, learned)
         return [
             Window(row, s, e, page.labels[row] or "-") for row, stretches in sorted(found.items()) for s, e in stretches
@@ -113,20 +114,19 @@ class SpanModel:
         from sklearn.model_selection import GroupKFold
 
         self.learned_ = learn_gate_words(pages)
-        every = [(k, w, _tags(p, w)) for k, p in enumerate(pages) for w in self._windows(p, self.learned_)]
-        if not any(t.any() for _, _, t in every):
+        # Both passes learn from the windows of every line not labelled spam (menus and
+        # footers hold most of the training spans); prediction reads read_labels only.
+        data = [(k, w, _tags(p, w)) for k, p in enumerate(pages) for w in self._windows(p, self.learned_, True)]
+        if not any(t.any() for _, _, t in data):
             raise ValueError("no spam span inside the gate's windows of the training pages; mark spans with +spam:")
         self.prefilter_ = Prefilter.fit(
-            [pages[k].texts[w.row][w.start : w.end] for k, w, _ in every],
-            [w.label for _, w, _ in every],
-            [t for _, _, t in every],
+            [pages[k].texts[w.row][w.start : w.end] for k, w, _ in data],
+            [w.label for _, w, _ in data],
+            [t for _, _, t in data],
             self.prefilter_recall,
         )
-        data = []
         for k, p in enumerate(pages):
-            mine = [(w, t) for j, w, t in every if j == k]
-            passing = {id(w) for w in self._passing(p, [w for w, _ in mine])}
-            data += [(k, w, t) for w, t in mine if id(w) in passing]
+            self._featurise(p, [w for j, w, _ in data if j == k], self.learned_)
         groups = np.array([k for k, _, _ in data])
         oof_scores: list[float] = []
         oof_hits: list[float] = []
