@@ -686,9 +686,11 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
     for n in range(4):
         write(data / f"page{n}.tsv", labelled_page(n))
     model_path = root / "models" / "tiny.joblib"
-    fast = functools.partial(cli.TrainOptions, max_iter=25)
+    from cleanews.training import train
+
+    fast = functools.partial(train.TrainOptions, max_iter=25)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(cli, "TrainOptions", fast)
+        mp.setattr(train, "TrainOptions", fast)  # the command imports it when it runs
         result = CliRunner().invoke(app, ["train", str(data), "-o", str(model_path), "--folds", "2"])
     assert result.exit_code == 0, (result.stdout, result.stderr, result.exception)
     return data, model_path, result.stdout
@@ -779,12 +781,31 @@ def test_unusable_models_exit_3(
 # -- help ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("command", [[], ["clean"], ["train"], ["evaluate"], ["info"]])
-def test_help_gives_an_example_and_the_exit_codes(runner: CliRunner, command: list[str]) -> None:
-    text = invoke(runner, *command, "--help").stdout
+@pytest.mark.parametrize(
+    ("command", "codes", "not_codes"),
+    [
+        ([], ["1 one or more inputs failed", "3 the model cannot be loaded"], []),
+        (["clean"], ["1 one or more inputs failed", "3 the model cannot be loaded"], []),
+        (["train"], ["0 the model was saved", "1 it cannot be written"], ["inputs failed", "3 the model"]),
+        (["evaluate"], ["2 bad usage or bad labelled pages", "3 the model cannot be loaded"], ["inputs failed"]),
+        (["info"], ["3 the model cannot be loaded"], ["inputs failed", "2 bad usage"]),
+    ],
+)
+def test_help_gives_an_example_and_its_own_exit_codes(
+    runner: CliRunner, command: list[str], codes: list[str], not_codes: list[str]
+) -> None:
+    text = " ".join(invoke(runner, *command, "--help").stdout.split())  # help wraps lines
     assert "Example" in text
     assert "cleanews " + (command[0] if command else "clean") in text
-    assert "Exit codes" in text and "3 the model cannot be loaded" in text
+    assert "Exit codes" in text
+    assert all(code in text for code in codes), codes
+    assert not any(code in text for code in not_codes), not_codes
+
+
+def test_model_help_states_the_trust_boundary(runner: CliRunner) -> None:
+    for command in ("clean", "evaluate", "info"):
+        text = " ".join(invoke(runner, command, "--help").stdout.split())
+        assert "runs no code from the file" in text and "trust" in text
 
 
 def test_python_m_cleanews_help() -> None:

@@ -18,7 +18,7 @@ from cleanews.model.store import Model, load_model
 from cleanews.spans.cut import cut_spans
 from cleanews.spans.model import PageView
 from cleanews.spans.span import Span
-from cleanews.text.decode import decode_bytes
+from cleanews.text.decode import Decoded, decode_bytes
 from cleanews.text.lines import Line, split_lines
 
 SPAM = LABEL_INDEX["spam"]
@@ -89,12 +89,18 @@ class LabelledLine(NamedTuple):
 
 @dataclass(frozen=True)
 class PageResult:
-    """All lines of a page with their decisions, plus how the page was decoded."""
+    """All lines of a page with their decisions, plus how the page was decoded.
+
+    ``replaced_bytes`` counts the undecodable bytes that became U+FFFD (``replaced`` says
+    whether there were any), ``nuls_dropped`` the NUL bytes taken out of the page.
+    """
 
     lines: tuple[LabelledLine, ...]
     encoding: str = "utf-8"
     replaced: bool = False
     options: CleanOptions = field(default_factory=CleanOptions)
+    replaced_bytes: int = 0
+    nuls_dropped: int = 0
 
     def __iter__(self) -> Iterator[LabelledLine]:
         return iter(self.lines)
@@ -129,11 +135,16 @@ class PageResult:
         return "".join(out)
 
 
-def _decode(page: str | bytes) -> tuple[str, str, bool]:
-    if isinstance(page, bytes):
-        d = decode_bytes(page)
-        return d.text, d.encoding, d.replaced
-    return page, "str", False
+Page = str | bytes | bytearray | memoryview
+"""A page: its text, or its bytes in any encoding (any bytes-like object)."""
+
+
+def _decode(page: Page) -> Decoded:
+    if isinstance(page, str):
+        return Decoded(page, "str", False)
+    if isinstance(page, (bytes, bytearray, memoryview)):
+        return decode_bytes(page)
+    raise TypeError(f"a page is text (str) or bytes in any encoding, not {type(page).__name__}")
 
 
 def predict_lines(model: Model, lines: Sequence[Line]) -> tuple[list[str | None], list[float | None]]:
@@ -174,13 +185,17 @@ def _predict(
     return labels, confs, found
 
 
-def label_page(page: str | bytes, model: Model | None = None, options: CleanOptions | None = None) -> PageResult:
-    """Label every line of a page (text, or bytes in any encoding) with a calibrated confidence."""
+def label_page(page: Page, model: Model | None = None, options: CleanOptions | None = None) -> PageResult:
+    """Label every line of a page (text, or bytes in any encoding) with a calibrated confidence.
+
+    Raises :class:`TypeError` for anything else (None, a number...), before any work.
+    """
+    decoded = _decode(page)
     options = options or CleanOptions()
     model = model or default_model()
-    text, encoding, replaced = _decode(page)
-    lines = split_lines(text)
-    del text
+    lines = split_lines(decoded.text)
+    how = (decoded.encoding, decoded.replaced, options, decoded.replaced_bytes, decoded.nuls_dropped)
+    del decoded  # the lines hold the text now: a huge page should not be held twice
     labels, confs, spans = predict_lines_and_spans(model, lines)
     out = tuple(
         LabelledLine(
@@ -194,7 +209,7 @@ def label_page(page: str | bytes, model: Model | None = None, options: CleanOpti
         )
         for line, lab, conf, found in zip(lines, labels, confs, spans)
     )
-    return PageResult(out, encoding, replaced, options)
+    return PageResult(out, *how)
 
 
 def label_html(page: str | bytes, model: Model | None = None, options: CleanOptions | None = None) -> PageResult:
@@ -210,7 +225,7 @@ def label_html(page: str | bytes, model: Model | None = None, options: CleanOpti
     return replace(result, encoding=rendered.encoding, replaced=rendered.replaced)
 
 
-def clean_page(page: str | bytes, model: Model | None = None, options: CleanOptions | None = None) -> str:
+def clean_page(page: Page, model: Model | None = None, options: CleanOptions | None = None) -> str:
     """The article of a page: its kept lines (body and title by default) as text, with the
     spam spans inside them cut (``CleanOptions(keep_spans=True)`` keeps them)."""
     return label_page(page, model, options).text

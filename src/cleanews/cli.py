@@ -18,16 +18,13 @@ import typer
 
 from cleanews import __version__
 from cleanews.api import CleanOptions
-from cleanews.data.labelled import LabelledFormatError
 from cleanews.data.labels import parse_labels
-from cleanews.model.store import ModelError, load_model, save_model
+from cleanews.model.store import ModelError, load_model
 from cleanews.run.plan import PlanError
 from cleanews.run.pool import default_jobs
 from cleanews.run.progress import RunDisplay
 from cleanews.run.request import CleanRequest
 from cleanews.run.streams import StreamOptions
-from cleanews.training.evaluate import format_scores
-from cleanews.training.train import TrainOptions, evaluate_model, train_model
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -38,6 +35,15 @@ EXIT_CODES = (
     "the rest is still written); 2 bad usage (an unknown option or label, an output that\n"
     "would overwrite an input); 3 the model cannot be loaded."
 )
+TRAIN_EXIT_CODES = (
+    "\b\nExit codes: 0 the model was saved; 1 it cannot be written; 2 bad usage or bad\n"
+    "training pages (a malformed line, no pages, a label without examples)."
+)
+EVALUATE_EXIT_CODES = (
+    "\b\nExit codes: 0 the scores were printed; 2 bad usage or bad labelled pages;\n"
+    "3 the model cannot be loaded."
+)
+INFO_EXIT_CODES = "\b\nExit codes: 0 the card was printed; 3 the model cannot be loaded."
 
 app = typer.Typer(
     name="cleanews",
@@ -50,7 +56,16 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-ModelOpt = Annotated[Path | None, typer.Option("--model", "-m", help="Model file (default: the shipped model).")]
+ModelOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--model",
+        "-m",
+        help="Model file (default: the shipped model, or $CLEANEWS_MODEL). Loading runs no code from the "
+        "file: only the types a cleanews model holds are admitted, anything else is refused. A model still "
+        "decides what is kept, so use model files you made or trust.",
+    ),
+]
 
 
 def _fail(message: str, code: int) -> typer.Exit:
@@ -239,7 +254,7 @@ def _silence_stdout() -> None:
         pass
 
 
-@app.command(epilog=EXIT_CODES)
+@app.command(epilog=TRAIN_EXIT_CODES)
 def train(
     paths: Annotated[
         list[Path],
@@ -261,6 +276,11 @@ def train(
       cleanews train training_data -o models/cleanews.joblib
       cleanews train training_data mine/ -o my-model.joblib --folds 3
     """
+    # Training code (scikit-learn, scipy) is imported here only, so that cleaning starts fast.
+    from cleanews.data.labelled import LabelledFormatError
+    from cleanews.model.store import save_model
+    from cleanews.training.train import TrainOptions, train_model
+
     try:
         model = train_model(paths, TrainOptions(folds=folds, random_state=seed))
     except (LabelledFormatError, FileNotFoundError, ValueError) as exc:
@@ -273,7 +293,7 @@ def train(
     typer.echo(f"saved {output} (cross-validated macro-F1 {cv['macro_f1']:.3f}, ECE {cv['ece']:.3f})")
 
 
-@app.command(epilog=EXIT_CODES)
+@app.command(epilog=EVALUATE_EXIT_CODES)
 def evaluate(
     paths: Annotated[
         list[Path],
@@ -289,6 +309,10 @@ def evaluate(
       cleanews evaluate held-out/                               # the shipped model
       cleanews evaluate held-out/ --model my-model.joblib --json
     """
+    from cleanews.data.labelled import LabelledFormatError
+    from cleanews.training.evaluate import format_scores
+    from cleanews.training.train import evaluate_model
+
     loaded = _load(model)
     try:
         scores = evaluate_model(loaded, paths)
@@ -297,7 +321,7 @@ def evaluate(
     typer.echo(json.dumps(scores.as_dict(), indent=1) if as_json else format_scores(scores))
 
 
-@app.command(epilog=EXIT_CODES)
+@app.command(epilog=INFO_EXIT_CODES)
 def info(model: ModelOpt = None) -> None:
     """Show the model card: labels, versions, training data and cross-validated scores.
 

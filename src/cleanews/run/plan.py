@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,16 +43,51 @@ def is_batch(paths: Iterable[str]) -> bool:
     return len(paths) > 1 or any(p != STDIN and Path(p).is_dir() for p in paths)
 
 
+_NOT_REGULAR = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def _not_a_page_file(path: str) -> str | None:
+    """Why a matching name inside a folder is not read (reading a FIFO or a device there
+    would hang the batch, or never end); None for a regular file or one that cannot be
+    examined (reading it then names the problem)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    for test, what in _NOT_REGULAR:
+        if test(mode):
+            return f"skipped: {what}, not a page file (name a FIFO on the command line to read it as a stream)"
+    return None
+
+
 def walk_pages(root: Path, pattern: str) -> Iterator[tuple[Path, str | None]]:
-    """Files under ``root`` whose names match, in sorted order, lazily; and folders that
-    cannot be read, with the reason (so that no page goes missing without a word)."""
+    """Files under ``root`` whose names match, in sorted order, lazily; and what was not
+    read, with the reason (so that no page goes missing without a word): folders that
+    cannot be read, FIFOs, sockets and devices, links back into folders already searched.
+
+    Links to folders are followed, each real folder once: a link that leads back to a
+    folder already searched (a loop, or a second way to the same pages) is skipped.
+    """
     errors: list[OSError] = []
-    for dirpath, dirnames, filenames in os.walk(root, onerror=errors.append):
+    seen = {os.path.realpath(root)}
+    for dirpath, dirnames, filenames in os.walk(root, onerror=errors.append, followlinks=True):
         yield from _walk_errors(errors)
         dirnames.sort()
+        for name in list(dirnames):
+            real = os.path.realpath(os.path.join(dirpath, name))
+            if real in seen:
+                dirnames.remove(name)
+                yield Path(dirpath) / name, f"skipped: a link to {real}, a folder searched already (a loop)"
+            seen.add(real)
         for name in sorted(filenames):
             if fnmatch.fnmatch(name, pattern):
-                yield Path(dirpath) / name, None
+                path = os.path.join(dirpath, name)
+                yield Path(path), _not_a_page_file(path)
     yield from _walk_errors(errors)
 
 
@@ -176,7 +212,9 @@ def plan(
         folder: Path | None = None
         taken: dict[Path, str] = {}
         root = _folder_root(arg, out, keep_dirs)
+        found = False
         for f, error in walk_pages(arg, pattern):
+            found = True
             if error is not None:
                 yield Job(str(f), None, error)
                 continue
@@ -188,3 +226,5 @@ def plan(
                 yield Job(str(f), target, f"skipped: {first} is written to {target} already; rename one of them")
                 continue
             yield Job(str(f), target, kind=page_kind(str(f), input_format))
+        if not found:
+            yield Job(p, None, f"no file in this folder matches --glob {pattern!r}; give the pages' pattern")

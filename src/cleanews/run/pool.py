@@ -9,6 +9,7 @@ from __future__ import annotations
 import heapq
 import multiprocessing
 import os
+import pickle
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -20,7 +21,8 @@ from threadpoolctl import threadpool_limits
 
 from cleanews.api import CleanOptions, PageResult, label_html, label_page
 from cleanews.files import PageReadError, atomic_text, read_page
-from cleanews.model.store import Model
+from cleanews.model.store import Model, ModelError
+from cleanews.run.lifetime import exit_with_parent, run_until_told_to_stop
 from cleanews.run.plan import Job
 from cleanews.run.writers import stdout_output, write_result
 from cleanews.text.decode import NotTextError
@@ -53,6 +55,8 @@ class Outcome:
     lines: int = 0
     kept: int = 0
     doubts: tuple[Doubt, ...] = ()
+    replaced_bytes: int = 0
+    """Undecodable bytes of the page that became U+FFFD (reported per file and in the summary)."""
 
 
 @dataclass
@@ -64,16 +68,24 @@ class Summary:
     kept: int = 0
     failed: list[Outcome] = field(default_factory=list)
     unit: str = "files"
+    replaced_files: int = 0
+    replaced_bytes: int = 0
 
     def add(self, o: Outcome) -> None:
         self.files += 1
         self.lines += o.lines
         self.kept += o.kept
+        if o.replaced_bytes:
+            self.replaced_files += 1
+            self.replaced_bytes += o.replaced_bytes
         if not o.ok:
             self.failed.append(o)
 
     def line(self) -> str:
-        return f"{self.files} {self.unit}, {self.lines} lines, {self.kept} kept, {len(self.failed)} failed"
+        out = f"{self.files} {self.unit}, {self.lines} lines, {self.kept} kept, {len(self.failed)} failed"
+        if self.replaced_files:
+            out += f"; {self.replaced_files} {self.unit} had {self.replaced_bytes} undecodable bytes replaced"
+        return out
 
 
 def default_jobs() -> int:
@@ -123,7 +135,8 @@ def run_job(job: Job, model: Model, options: CleanOptions, fmt: str, uncertain: 
             return Outcome(job.source, False, f"cannot write {job.output} ({exc.strerror or exc})")
     kept = sum(1 for line in result.lines if line.kept)
     doubts = _doubts(result, str(job.output or job.source), uncertain) if uncertain else ()
-    return Outcome(job.source, True, None, sum(1 for line in result.lines if not line.blank), kept, doubts)
+    lines = sum(1 for line in result.lines if not line.blank)
+    return Outcome(job.source, True, None, lines, kept, doubts, result.replaced_bytes)
 
 
 def _doubts(result: PageResult, where: str, n: int) -> tuple[Doubt, ...]:
@@ -133,18 +146,27 @@ def _doubts(result: PageResult, where: str, n: int) -> tuple[Doubt, ...]:
 
 
 _worker_model: Model | None = None
+_worker_error: str | None = None
 
 
-def _init_worker(model: Model) -> None:
-    # A model loaded from a file arrives as its path (see Model.__reduce__): loaded once here.
-    global _worker_model
+def _init_worker(parent: int, pickled_model: bytes) -> None:
+    # A model loaded from a file arrives as its path and hash (see Model.__reduce__) and
+    # is loaded once here; a file replaced since the parent loaded it is refused, and
+    # every page of this worker then fails with that reason instead of a dead pool.
+    global _worker_model, _worker_error
+    exit_with_parent(parent)
     threadpool_limits(THREADS_PER_WORKER)
-    _worker_model = model
+    try:
+        _worker_model = pickle.loads(pickled_model)
+    except ModelError as exc:
+        _worker_error = f"not cleaned: {exc}"
 
 
 def _worker_run(job: Job, options: CleanOptions, fmt: str, uncertain: int = 0) -> Outcome:
-    assert _worker_model is not None
-    return run_job(job, _worker_model, options, fmt, uncertain)
+    model = _worker_model
+    if model is None:
+        return Outcome(job.source, False, _worker_error or "the worker has no model")
+    return run_until_told_to_stop(lambda: run_job(job, model, options, fmt, uncertain))
 
 
 def run(
@@ -186,7 +208,8 @@ def run(
     # BLAS pool, a caller's own) can inherit a lock one of them holds and hang; spawn also
     # starts workers the same way on every platform.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, context, initializer=_init_worker, initargs=(model,)) as pool:
+    initargs = (os.getpid(), pickle.dumps(model))
+    with ProcessPoolExecutor(workers, context, initializer=_init_worker, initargs=initargs) as pool:
         pending: dict[Future[Outcome], str] = {}
         for job in jobs:
             if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
