@@ -42,6 +42,12 @@ class TrainOptions:
     decisions on pages that have no spam inside lines."""
 
 
+def line_model_pages(pages: Sequence[LabelledPage], options: TrainOptions | None = None) -> list[LabelledPage]:
+    """The pages the line model learns from: all but those of ``options.span_only``."""
+    patterns = (options or TrainOptions()).span_only
+    return [p for p in pages if not any(fnmatch(p.name, pat) for pat in patterns)]
+
+
 def load_pages(paths: Iterable[str | Path]) -> list[LabelledPage]:
     """Every labelled page under the given files and folders (``*.tsv``), in a stable order."""
     files = find_labelled(paths)
@@ -87,8 +93,9 @@ def train_model(paths: Iterable[str | Path], options: TrainOptions | None = None
     """Fit a classifier on labelled pages; its card carries cross-validated scores."""
     options = options or TrainOptions()
     every = load_pages(paths)
-    span_only = [p for p in every if any(fnmatch(p.name, pat) for pat in options.span_only)]
-    pages = [p for p in every if not any(fnmatch(p.name, pat) for pat in options.span_only)]
+    pages = line_model_pages(every, options)
+    names = {p.name for p in pages}
+    span_only = [p for p in every if p.name not in names]
     counts = Counter(label for p in pages for label in p.labels if label is not None)
     missing = [label for label in LABELS if counts[label] == 0]
     if missing:
@@ -120,7 +127,7 @@ def train_model(paths: Iterable[str | Path], options: TrainOptions | None = None
             "pages": len(pages),
             "lines": int(sum(counts.values())),
             "label_counts": {label: counts[label] for label in LABELS},
-            "sha256": data_hash(every),
+            "sha256": data_hash(pages),
             "line_model_pages": len(pages),
             "span_only_pages": len(span_only),
             "span_marked_lines": sum(1 for p in every for t in p.spans if t),
