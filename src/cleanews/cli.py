@@ -21,7 +21,6 @@ from cleanews.api import CleanOptions
 from cleanews.data.labels import parse_labels
 from cleanews.model.store import ModelError, load_model
 from cleanews.run.plan import PlanError
-from cleanews.run.pool import default_jobs
 from cleanews.run.progress import RunDisplay
 from cleanews.run.request import CleanRequest
 from cleanews.run.streams import StreamOptions
@@ -143,7 +142,13 @@ def clean(
         bool, typer.Option("--keep-spans", help="Leave spam spans found inside kept lines in the text.")
     ] = False,
     jobs: Annotated[
-        int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0: one per core this process may use).")
+        int,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=0,
+            help="Worker processes (0: one, or one per core for a batch big enough to repay their start).",
+        ),
     ] = 0,
     glob: Annotated[
         str | None, typer.Option("--glob", help="Which files to take from folders [default: *.txt, *.htm* for html].")
@@ -213,7 +218,7 @@ def clean(
     if engine is Engine.ray and planned.streams:
         raise _fail("the ray engine cleans pages; clean record streams here (drop --engine ray)", EXIT_USAGE)
     loaded = _load(model)
-    workers = (jobs or default_jobs()) if planned.batch else 1
+    workers = jobs if planned.batch else 1  # 0: the engine chooses from the batch's size
     bar = planned.batch and not quiet and sys.stderr.isatty()
     display = RunDisplay(bar, planned.total() if bar else None, planned.unit)
     try:
@@ -254,6 +259,57 @@ def _silence_stdout() -> None:
         pass
 
 
+@app.command(epilog=EXIT_CODES)
+def review(
+    paths: Annotated[list[str], typer.Argument(metavar="PAGES", help="Page files or folders (searched recursively).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The report to write (one .html file).")],
+    least: Annotated[int, typer.Option("--least", min=0, help="How many least sure lines to list first.")] = 50,
+    glob: Annotated[str, typer.Option("--glob", help="Which files to take from folders.")] = "*.txt",
+    input_format: Annotated[
+        InputFormat, typer.Option("--input-format", help="page or html (auto: by extension).")
+    ] = InputFormat.auto,
+    keep: Annotated[str, typer.Option("--keep", "-k", help="Labels to keep, comma-separated.")] = "body,title",
+    model: ModelOpt = None,
+) -> None:
+    """Write an HTML report of the model's decisions: one page, no network, no server.
+
+    Every line coloured by its label with its confidence as a bar, spans highlighted,
+    the least sure lines listed first with a link to each, and the count of each label.
+    Open it in a browser, then correct the pages it points to ('cleanews clean --format
+    tsv') and retrain.
+
+    \b
+    Examples:
+      cleanews review crawl/sample/ -o report.html
+      cleanews review a.txt b.html -o report.html --least 100 --model my-model.joblib
+    """
+    if input_format.value in ("jsonl", "parquet"):
+        raise _fail("review reads pages (text or html); clean record streams with 'cleanews clean'", EXIT_USAGE)
+    try:
+        options = CleanOptions(keep=parse_labels(keep))
+    except ValueError as exc:
+        raise _fail(str(exc), EXIT_USAGE) from None
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        raise _fail(f"no such file or folder: {', '.join(missing)}", EXIT_USAGE)
+    if any(Path(p).resolve() == output.resolve() for p in paths):
+        raise _fail(f"writing to {output} would overwrite an input; choose another output", EXIT_USAGE)
+    from cleanews.run.review import review_inputs, review_pages, write_report
+
+    loaded = _load(model)
+    pages = list(review_pages(review_inputs(paths, glob), loaded, options, input_format.value))
+    try:
+        counts = write_report(pages, output, least)
+    except OSError as exc:
+        raise _fail(f"cannot write {output} ({exc.strerror or exc})", EXIT_FAILED) from None
+    failed = [p for p in pages if p.result is None]
+    for page in failed:
+        typer.echo(f"cleanews: {page.name}: {page.error}", err=True)
+    typer.echo(f"wrote {output}: {len(pages)} pages, {sum(counts.values())} lines, {len(failed)} failed", err=True)
+    if failed or not pages:
+        raise typer.Exit(code=EXIT_FAILED)
+
+
 @app.command(epilog=TRAIN_EXIT_CODES)
 def train(
     paths: Annotated[
@@ -265,16 +321,25 @@ def train(
     ],
     folds: Annotated[int, typer.Option(min=2, help="Cross-validation folds, grouped by page.")] = 5,
     seed: Annotated[int, typer.Option(help="Random seed (training is deterministic for a seed).")] = 0,
+    with_shipped: Annotated[
+        bool, typer.Option("--with-shipped", help="Train on the shipped training pages too (installed with cleanews).")
+    ] = False,
+    weight: Annotated[
+        float, typer.Option("--weight", help="How much PAGES count against shipped pages (above 0).")
+    ] = 1.0,
 ) -> None:
     """Train a model on labelled pages and save it with its model card.
 
-    Labelled pages are the format of LABELS.md (label, a tab, the line as it was), as
-    'cleanews clean --format tsv' writes them. Every label needs examples.
+    Labelled pages are the format of docs/labels.md (label, a tab, the line as it was),
+    as 'cleanews clean --format tsv' writes them. Every label needs examples.
+    --with-shipped retrains on top of the pages the shipped model learned from, with
+    your PAGES counting --weight times as much as a shipped page of their kind.
 
     \b
     Examples:
       cleanews train training_data -o models/cleanews.joblib
-      cleanews train training_data mine/ -o my-model.joblib --folds 3
+      cleanews train --with-shipped mine/ -o my-model.joblib --weight 3
+      cleanews evaluate --compare models/cleanews.joblib my-model.joblib held-out/
     """
     # Training code (scikit-learn, scipy) is imported here only, so that cleaning starts fast.
     from cleanews.data.labelled import LabelledFormatError
@@ -282,7 +347,9 @@ def train(
     from cleanews.training.train import TrainOptions, train_model
 
     try:
-        model = train_model(paths, TrainOptions(folds=folds, random_state=seed))
+        model = train_model(
+            paths, TrainOptions(folds=folds, random_state=seed), with_shipped=with_shipped, weight=weight
+        )
     except (LabelledFormatError, FileNotFoundError, ValueError) as exc:
         raise _fail(str(exc), EXIT_USAGE) from None
     try:
@@ -301,6 +368,10 @@ def evaluate(
     ],
     model: ModelOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    compare: Annotated[
+        tuple[Path, Path] | None,
+        typer.Option("--compare", metavar="A B", help="Two model files: what changed from A to B, label by label."),
+    ] = None,
 ) -> None:
     """Score a model on labelled pages: per-label F1, body-character F1, calibration, spam kept.
 
@@ -308,17 +379,27 @@ def evaluate(
     Examples:
       cleanews evaluate held-out/                               # the shipped model
       cleanews evaluate held-out/ --model my-model.joblib --json
+      cleanews evaluate --compare models/cleanews.joblib my-model.joblib held-out/
     """
     from cleanews.data.labelled import LabelledFormatError
-    from cleanews.training.evaluate import format_scores
+    from cleanews.training.evaluate import format_comparison, format_scores
     from cleanews.training.train import evaluate_model
 
-    loaded = _load(model)
+    if compare is not None and model is not None:
+        raise _fail("give either --model or --compare A B, not both", EXIT_USAGE)
+    models = [_load(m) for m in compare] if compare else [_load(model)]
     try:
-        scores = evaluate_model(loaded, paths)
+        scores = [evaluate_model(m, paths) for m in models]
     except (LabelledFormatError, FileNotFoundError) as exc:
         raise _fail(str(exc), EXIT_USAGE) from None
-    typer.echo(json.dumps(scores.as_dict(), indent=1) if as_json else format_scores(scores))
+    if compare:
+        names = (str(compare[0]), str(compare[1]))
+        if as_json:
+            typer.echo(json.dumps({name: s.as_dict() for name, s in zip(names, scores)}, indent=1))
+        else:
+            typer.echo(format_comparison(scores[0], scores[1], names))
+        return
+    typer.echo(json.dumps(scores[0].as_dict(), indent=1) if as_json else format_scores(scores[0]))
 
 
 @app.command(epilog=INFO_EXIT_CODES)

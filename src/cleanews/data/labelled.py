@@ -45,6 +45,8 @@ class LabelledPage:
     lines: tuple[Line, ...]
     labels: tuple[str | None, ...]
     spans: tuple[tuple[str, ...], ...] = ()
+    weight: float = 1.0
+    """How much the page's lines count in training, beside the weights training gives itself."""
 
     def span_texts(self, index: int) -> tuple[str, ...]:
         """The span texts marked in line ``index`` (0-based)."""

@@ -234,6 +234,7 @@ class LineClassifier:
             [np.full(len(yk), not fnmatch(p.name, self.calibration_exclude)) for p, yk in zip(pages, ys)]
         )
         w = np.where(real, self.real_weight, 1.0)
+        w *= np.concatenate([np.full(len(yk), p.weight) for p, yk in zip(pages, ys)])  # e.g. train --weight
 
         # Out-of-fold pass-one probabilities, folds grouped by page.
         oof = np.zeros((len(y), len(LABELS)))

@@ -20,7 +20,7 @@ from cleanews.api import CleanOptions
 from cleanews.model.store import Model
 from cleanews.run.plan import PlanError
 from cleanews.run.pool import Outcome, Summary
-from cleanews.run.rows import ERROR, KEPT, LABELS
+from cleanews.run.rows import ERROR, KEPT, LABELS, import_pyarrow
 from cleanews.run.streams import (
     COMPRESSIONS,
     STREAM_FORMATS,
@@ -98,6 +98,11 @@ def plan_streams(sources: Sequence[tuple[Path, str]], output: Path | None, out_f
             raise PlanError(f"{seen[target.resolve()]} and {path} would both be written to {target}; rename one")
         seen[target.resolve()] = path
         jobs.append(StreamJob(path, fmt, target, fmt_out))
+    if any(job.fmt == "parquet" or job.out_fmt == "parquet" for job in jobs):
+        try:
+            import_pyarrow()
+        except ImportError as exc:  # say so before any record is read
+            raise PlanError(str(exc)) from None
     inputs = {path.resolve() for path, _ in sources}
     for job in jobs:
         if job.output is not None and job.output.resolve() in inputs:

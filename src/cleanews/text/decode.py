@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import logging
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,7 +115,6 @@ class Decoded:
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
 _CONTROL_BYTES = re.compile(b"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f]")
-_ESCAPED = re.compile("[\udc80-\udcff]")
 
 
 def _control_share(text: str) -> float:
@@ -132,13 +132,27 @@ def _magic(data: bytes) -> str | None:
     return None
 
 
+_replaced = threading.local()
+
+
+def _replace_and_count(exc: UnicodeError) -> tuple[str, int]:
+    """The ``replace`` error handler (one U+FFFD per bad sequence) that also counts the bytes."""
+    assert isinstance(exc, UnicodeDecodeError)
+    _replaced.count += exc.end - exc.start
+    return "\ufffd", exc.end
+
+
+codecs.register_error("cleanews-replace", _replace_and_count)
+
+
 def decode_part(data: bytes, encoding: str) -> tuple[str, int]:
     """``data`` decoded, undecodable bytes replaced by U+FFFD; and how many bytes those were."""
     try:
         return data.decode(encoding), 0
     except UnicodeDecodeError:
-        text = data.decode(encoding, errors="replace")
-        return text, len(_ESCAPED.findall(data.decode(encoding, errors="surrogateescape")))
+        _replaced.count = 0
+        text = data.decode(encoding, errors="cleanews-replace")
+        return text, _replaced.count
 
 
 def cjk_score(text: str) -> float:
@@ -212,11 +226,7 @@ def decode_bytes(data: bytes | bytearray | memoryview) -> Decoded:
     if encoding is None or encoding == "utf-8-sig":
         encoding = _utf16_by_nuls(data) or encoding
     if encoding is not None and encoding != "utf-8-sig":  # UTF-16/32: NULs are part of the text
-        text, bad = decode_part(data, encoding)
-        text = text.lstrip("\ufeff")
-        nuls = text.count("\x00")
-        decoded = Decoded(text.replace("\x00", ""), encoding, bad > 0, bad, nuls)
-        return _checked(decoded, what)
+        return _checked(_decode_wide(data, encoding), what)
     # After a magic number, NULs inside the file (not the padding after it) are a binary's.
     if what is not None and _binary_bytes(data.rstrip(b"\0")):
         raise NotTextError(f"this is {what}, not a text page; give cleanews the page's text")
@@ -231,6 +241,17 @@ def decode_bytes(data: bytes | bytearray | memoryview) -> Decoded:
     text, encoding, bad = decode_segments(data)
     logger.debug("decoded as %s (%d bytes replaced, %d NULs dropped)", encoding, bad, nuls)
     return _checked(Decoded(text, encoding, bad > 0, bad, nuls), what)
+
+
+def _decode_wide(data: bytes, encoding: str) -> Decoded:
+    """UTF-16/32: padding NUL bytes cut back to whole code units, U+0000 characters dropped."""
+    unit = 4 if encoding.startswith("utf-32") else 2
+    body = data.rstrip(b"\0")
+    body = data[: -(-len(body) // unit) * unit]  # the last character's own NUL bytes stay
+    text, bad = decode_part(body, encoding)
+    text = text.lstrip("\ufeff")
+    nuls = len(data) - len(body) + unit * text.count("\x00")
+    return Decoded(text.replace("\x00", ""), encoding, bad > 0, bad, nuls)
 
 
 def _binary_bytes(data: bytes) -> bool:

@@ -164,3 +164,31 @@ def format_scores(s: Scores) -> str:
         if g in s.confusion:
             out.append(f"{g:8s}" + "".join(f"{s.confusion[g].get(c, 0):7d}" for c in cols))
     return "\n".join(out)
+
+
+def format_comparison(a: Scores, b: Scores, names: tuple[str, str]) -> str:
+    """What changed from model A to model B on the same pages: headline figures, then label by label."""
+
+    def row(what: str, x: float | None, y: float | None) -> str:
+        if x is None or y is None:
+            return f"{what:14s} {'n/a':>7s} {'n/a':>7s}"
+        return f"{what:14s} {x:7.3f} {y:7.3f} {y - x:+7.3f}"
+
+    out = [
+        f"A: {names[0]}",
+        f"B: {names[1]}",
+        f"on {a.pages} pages, {a.lines} lines",
+        "",
+        f"{'':14s} {'A':>7s} {'B':>7s} {'B - A':>7s}",
+        row("macro-F1", a.macro_f1, b.macro_f1),
+        row("accuracy", a.accuracy, b.accuracy),
+        row("body chars F1", a.body_char.get("f1"), b.body_char.get("f1")),
+        row("ECE", a.ece, b.ece),
+        f"{'spam kept':14s} {a.spam_kept:7d} {b.spam_kept:7d} {b.spam_kept - a.spam_kept:+7d}",
+        "",
+        f"{'F1 by label':14s} {'A':>7s} {'B':>7s} {'B - A':>7s} {'n':>7s}",
+    ]
+    for label in a.per_label:
+        fa, fb = a.per_label[label]["f1"], b.per_label.get(label, {}).get("f1", 0.0)
+        out.append(f"{row(label, fa, fb)} {int(a.per_label[label]['support']):7d}")
+    return "\n".join(out)

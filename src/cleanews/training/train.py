@@ -6,8 +6,9 @@ import hashlib
 import logging
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fnmatch import fnmatch
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -48,12 +49,26 @@ def line_model_pages(pages: Sequence[LabelledPage], options: TrainOptions | None
     return [p for p in pages if not any(fnmatch(p.name, pat) for pat in patterns)]
 
 
-def load_pages(paths: Iterable[str | Path]) -> list[LabelledPage]:
-    """Every labelled page under the given files and folders (``*.tsv``), in a stable order."""
+def load_pages(paths: Iterable[str | Path], weight: float = 1.0) -> list[LabelledPage]:
+    """Every labelled page under the given files and folders (``*.tsv``), in a stable order,
+    each weighing ``weight`` in training."""
     files = find_labelled(paths)
     if not files:
-        raise FileNotFoundError("no labelled pages (*.tsv) found; see LABELS.md for the format")
-    return [read_labelled(f) for f in files]
+        raise FileNotFoundError("no labelled pages (*.tsv) found; see docs/labels.md for the format")
+    pages = [read_labelled(f) for f in files]
+    return pages if weight == 1.0 else [replace(p, weight=weight) for p in pages]
+
+
+def shipped_training_data() -> Path:
+    """The labelled pages the shipped model was trained on: inside the installed package,
+    or ``training_data/`` of a checkout."""
+    packaged = resources.files("cleanews").joinpath("_training_data")
+    if packaged.is_dir():
+        return Path(str(packaged))
+    checkout = Path(__file__).resolve().parents[3] / "training_data"
+    if checkout.is_dir():
+        return checkout
+    raise FileNotFoundError("the shipped training pages are not installed; reinstall cleanews from its wheel")
 
 
 def data_hash(pages: Sequence[LabelledPage], spans: bool = False) -> str:
@@ -89,10 +104,25 @@ def held_out_split(
     return train, test
 
 
-def train_model(paths: Iterable[str | Path], options: TrainOptions | None = None) -> Model:
-    """Fit a classifier on labelled pages; its card carries cross-validated scores."""
+def train_model(
+    paths: Iterable[str | Path],
+    options: TrainOptions | None = None,
+    *,
+    with_shipped: bool = False,
+    weight: float = 1.0,
+) -> Model:
+    """Fit a classifier on labelled pages; its card carries cross-validated scores.
+
+    ``with_shipped`` adds the shipped training pages (:func:`shipped_training_data`) to
+    ``paths``, whose pages then weigh ``weight`` times what a shipped page of their kind
+    does: retraining on top of the shipped data with a few corrected pages of your own.
+    """
     options = options or TrainOptions()
-    every = load_pages(paths)
+    if weight <= 0:
+        raise ValueError(f"--weight must be above 0, not {weight}")
+    every = load_pages(paths, weight)
+    if with_shipped:
+        every = load_pages([shipped_training_data()]) + every
     pages = line_model_pages(every, options)
     names = {p.name for p in pages}
     span_only = [p for p in every if p.name not in names]
@@ -132,6 +162,8 @@ def train_model(paths: Iterable[str | Path], options: TrainOptions | None = None
             "span_only_pages": len(span_only),
             "span_marked_lines": sum(1 for p in every for t in p.spans if t),
             "sha256_with_spans": data_hash(every, spans=True),
+            "with_shipped": with_shipped,
+            "weight_of_own_pages": weight,
         },
         "options": options.__dict__,
         "temperature": clf.temperature_,
