@@ -19,7 +19,6 @@ import os
 import warnings
 import zlib
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -74,10 +73,13 @@ def default_model_path() -> Path:
     env = os.environ.get(MODEL_ENV)
     if env:
         return Path(env)
-    packaged = resources.files("cleanews").joinpath("_models", MODEL_FILENAME)
+    # The package's own folder (cleanews is installed as files, never zipped: the model is
+    # read by path); importlib.resources would cost every start its import for this.
+    here = Path(__file__).resolve()
+    packaged = here.parents[1] / "_models" / MODEL_FILENAME
     if packaged.is_file():
-        return Path(str(packaged))
-    checkout = Path(__file__).resolve().parents[3] / "models" / MODEL_FILENAME
+        return packaged
+    checkout = here.parents[3] / "models" / MODEL_FILENAME
     return checkout
 
 
