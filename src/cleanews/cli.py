@@ -21,7 +21,6 @@ from cleanews.api import CleanOptions
 from cleanews.data.labels import parse_labels
 from cleanews.model.store import ModelError, load_model
 from cleanews.run.plan import PlanError
-from cleanews.run.pool import default_jobs
 from cleanews.run.progress import RunDisplay
 from cleanews.run.request import CleanRequest
 from cleanews.run.streams import StreamOptions
@@ -139,8 +138,17 @@ def clean(
     min_confidence: Annotated[
         float, typer.Option("--min-confidence", min=0.0, max=1.0, help="Drop kept lines below this confidence.")
     ] = 0.0,
+    keep_spans: Annotated[
+        bool, typer.Option("--keep-spans", help="Leave spam spans found inside kept lines in the text.")
+    ] = False,
     jobs: Annotated[
-        int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0: one per core this process may use).")
+        int,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=0,
+            help="Worker processes (0: one, or one per core for a batch big enough to repay their start).",
+        ),
     ] = 0,
     glob: Annotated[
         str | None, typer.Option("--glob", help="Which files to take from folders [default: *.txt, *.htm* for html].")
@@ -185,14 +193,15 @@ def clean(
       cleanews clean crawl/ -o cleaned/ --jobs 4      # crawl/a/b.txt -> cleaned/a/b.txt
       cleanews clean docs.jsonl.zst -o cleaned.parquet --text-field content --id-field url
       cleanews clean page.html                        # HTML, rendered to lines, then cleaned
-      cleanews clean page.txt --format jsonl          # every line: label, confidence, kept
+      cleanews clean page.txt --format jsonl          # every line: label, confidence, kept, spans
+      cleanews clean page.txt --keep-spans            # leave spam found inside lines in the text
       cleanews clean page.txt --format tsv > p.tsv    # correct the labels, then cleanews train
       cleanews clean crawl/ -o fix/ -f tsv --uncertain 50  # and fix/UNCERTAIN.tsv: where to look first
       cleanews clean page.txt --keep body,title,meta --min-confidence 0.6
       cleanews clean crawl/ -o cleaned/ --engine ray --address ray://head:10001
     """
     try:
-        options = CleanOptions(keep=parse_labels(keep), min_confidence=min_confidence)
+        options = CleanOptions(keep=parse_labels(keep), min_confidence=min_confidence, keep_spans=keep_spans)
         request = CleanRequest(
             paths,
             output,
@@ -209,7 +218,7 @@ def clean(
     if engine is Engine.ray and planned.streams:
         raise _fail("the ray engine cleans pages; clean record streams here (drop --engine ray)", EXIT_USAGE)
     loaded = _load(model)
-    workers = (jobs or default_jobs()) if planned.batch else 1
+    workers = jobs if planned.batch else 1  # 0: the engine chooses from the batch's size
     bar = planned.batch and not quiet and sys.stderr.isatty()
     display = RunDisplay(bar, planned.total() if bar else None, planned.unit)
     try:

@@ -7,20 +7,19 @@ of files. One bad file never stops a batch: it becomes a failed :class:`Outcome`
 from __future__ import annotations
 
 import heapq
-import multiprocessing
+import itertools
+import logging
 import os
 import pickle
-from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from threadpoolctl import threadpool_limits
 
 from cleanews.api import CleanOptions, PageResult, label_html, label_page
-from cleanews.files import PageReadError, atomic_text, read_page
+from cleanews.files import STDIN, PageReadError, atomic_text, read_page
 from cleanews.model.store import Model, ModelError
 from cleanews.run.lifetime import exit_with_parent, run_until_told_to_stop
 from cleanews.run.plan import Job
@@ -28,8 +27,24 @@ from cleanews.run.writers import stdout_output, write_result
 from cleanews.text.decode import NotTextError
 from cleanews.text.html import HtmlNotInstalled
 
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+logger = logging.getLogger(__name__)
+logger.addHandler(logging.NullHandler())
+
 IN_FLIGHT_PER_WORKER = 4
 """Tasks queued per worker: enough to keep workers busy, few enough to keep memory flat."""
+
+SECONDS_PER_WORKER = 1.5
+"""A worker process is started for every this many seconds of estimated labelling only: each
+one spends a few tenths of a second importing and loading the model before its first page."""
+
+RATE_ESTIMATE = 3e6
+"""Bytes labelled per second and core, for the estimate (measured 2.5-3.5 MB/s on dev pages)."""
+
+FIXED_ESTIMATE = 1e-3
+"""Seconds of fixed work per file, for the estimate (reading, writing, a page's set-up)."""
 
 THREADS_PER_WORKER = 1
 """Native threads (OpenMP, BLAS) per worker. The parallelism is across pages; threads inside
@@ -96,6 +111,48 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def choose_workers(jobs: Iterator[Job], cores: int) -> tuple[int, Iterator[Job]]:
+    """How many processes a batch repays (``--jobs 0``), and the same jobs to run.
+
+    The work is estimated from the files' count and sizes, reading the plan only as far as
+    the answer needs (at most ``cores * SECONDS_PER_WORKER`` seconds of work ahead), so a
+    folder of a million pages is not walked twice. One process when the batch is smaller
+    than two workers' worth: then no worker would repay its start.
+    """
+    if cores <= 1:
+        return 1, jobs
+    ahead: list[Job] = []
+    work = 0.0
+    for job in jobs:
+        ahead.append(job)
+        work += FIXED_ESTIMATE + _size(job.source) / RATE_ESTIMATE
+        if work >= cores * SECONDS_PER_WORKER:
+            break
+    workers = max(1, min(cores, int(work / SECONDS_PER_WORKER)))
+    logger.debug("about %.1f s of labelling ahead in %d files", work, len(ahead))
+    return workers, itertools.chain(ahead, jobs)
+
+
+def _same_file(output: Path, source: str) -> bool:
+    """Whether writing ``output`` would overwrite the page ``source`` (hard links included).
+
+    Only an existing output can be the input: two stats, where resolving both paths took eight.
+    """
+    if source == STDIN or not output.exists():
+        return False
+    try:
+        return os.path.samefile(output, source)
+    except OSError:
+        return False
+
+
+def _size(source: str) -> int:
+    try:
+        return os.stat(source).st_size
+    except OSError:  # standard input, or a file that went away: its job says why
+        return 0
+
+
 def run_job(job: Job, model: Model, options: CleanOptions, fmt: str, uncertain: int = 0) -> Outcome:
     """Clean one page and write its result; failures become an Outcome with a reason.
 
@@ -126,7 +183,7 @@ def run_job(job: Job, model: Model, options: CleanOptions, fmt: str, uncertain: 
         except OSError as exc:
             return Outcome(job.source, False, f"cannot write to standard output ({exc.strerror or exc})")
     else:
-        if Path(job.source).exists() and job.output.resolve() == Path(job.source).resolve():
+        if _same_file(job.output, job.source):
             return Outcome(job.source, False, "its output would overwrite it; skipped")
         try:
             with atomic_text(job.output) as fh:
@@ -180,6 +237,9 @@ def run(
 ) -> Summary:
     """Run jobs in-process (workers=1) or in worker processes, each loading the model once.
 
+    ``workers=0`` chooses from the batch (:func:`choose_workers`). Workers start once per
+    run, not per file.
+
     ``uncertain``: each outcome carries that many of its page's least sure lines.
 
     At most ``IN_FLIGHT_PER_WORKER`` jobs per worker wait at a time, so a folder of a
@@ -192,6 +252,9 @@ def run(
         if on_done:
             on_done(o)
 
+    if workers == 0:
+        workers, jobs = choose_workers(iter(jobs), default_jobs())
+    logger.info("%s", f"{workers} worker processes" if workers > 1 else "1 worker process (this one)")
     if workers <= 1:
         with threadpool_limits(THREADS_PER_WORKER):
             for job in jobs:
@@ -207,6 +270,10 @@ def run(
     # Workers are spawned, not forked: a child forked from a process that runs threads (numpy's
     # BLAS pool, a caller's own) can inherit a lock one of them holds and hang; spawn also
     # starts workers the same way on every platform.
+    import multiprocessing  # only here: a fifth of start-up when a run stays in one process
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
     context = multiprocessing.get_context("spawn")
     initargs = (os.getpid(), pickle.dumps(model))
     with ProcessPoolExecutor(workers, context, initializer=_init_worker, initargs=initargs) as pool:

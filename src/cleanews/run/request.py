@@ -20,7 +20,7 @@ from cleanews.api import CleanOptions
 from cleanews.files import STDIN, atomic_text
 from cleanews.model.store import Model
 from cleanews.run.plan import Job, PlanError, is_batch, plan, walk_pages
-from cleanews.run.pool import Doubt, Outcome, Summary, run
+from cleanews.run.pool import Doubt, Outcome, Summary, default_jobs, run
 from cleanews.run.stream_jobs import StreamJob, plan_streams, run_streams, total_records
 from cleanews.run.streams import StreamOptions, stream_format_of
 
@@ -116,7 +116,7 @@ class Planned:
         self, model: Model, options: CleanOptions, workers: int, on_done: Callable[[Outcome], None] | None
     ) -> Summary:
         if self.streams is not None:
-            return run_streams(self.streams, model, options, self.request.fields, workers, on_done)
+            return run_streams(self.streams, model, options, self.request.fields, workers or default_jobs(), on_done)
         n = self.request.uncertain
         if not n:
             return run(self.jobs, model, options, self.fmt, workers, on_done)
