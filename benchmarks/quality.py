@@ -9,17 +9,21 @@ Two test sets:
   trained here on the other pages only (cached under /tmp, keyed by the training data
   and the model code), since the shipped model has seen every page of training_data.
 
+Spam spans inside lines: on ``benchmarks/data/spans_heldout/`` (pages with injected spam
+strings built only from held-out parts of ``compose/spans``, so never seen in training),
+span-character P/R/F1 and the share of clean body/title characters cut; on the dev
+corpus (no injected spam), the share of body and title characters cut.
+
 Peers (jusText, trafilatura, the line rule; see ``common.py``) answer keep/drop per line;
 a kept line counts as predicted ``body``. Body-character F1 for all; the full per-label
 table, macro-F1, ECE and spam kept for cleanews.
 
-    python benchmarks/quality.py [--model PATH] [--fraction 0.2] [--retrain]
+    python benchmarks/quality.py [--model PATH] [--fraction 0.2] [--retrain] [--no-dev] [--no-held-out] [--no-spans]
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import logging
 import os
@@ -27,22 +31,20 @@ import shlex
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import common
+from heldout import held_out_model
 
 import cleanews
 from cleanews.data.labelled import LabelledPage, find_labelled, read_labelled
-from cleanews.features.schema import SCHEMA_VERSION
+from cleanews.spans.span import Span
 from cleanews.text.lines import split_lines
 from cleanews.training.evaluate import Scores, format_scores, score_lines
-from cleanews.training.train import TrainOptions, data_hash, held_out_split
-
-# The layers whose code decides what a trained model is: a change retrains the cached model.
-MODEL_CODE = ("text", "features", "model", "data", "training", "decide.py")
+from cleanews.training.spans import SpanScores
+from cleanews.training.train import held_out_split
 
 
 @dataclass
@@ -53,12 +55,14 @@ class Item:
     data: bytes
     gold: tuple[str | None, ...]
     texts: tuple[str, ...]
+    marks: tuple[tuple[str, ...], ...] = ()  # gold span texts of each line
 
 
 @dataclass
 class Prediction:
     labels: list[str | None]
     confidences: list[float | None]
+    spans: list[tuple[Span, ...]] | None = None
 
 
 def dev_items() -> tuple[list[Item], list[str]] | None:
@@ -73,18 +77,19 @@ def dev_items() -> tuple[list[Item], list[str]] | None:
             notes.append(
                 f"{p.name}: the page text and its gold labels differ in lines ({len(lines)} vs {len(gold.lines)})"
             )
-        items.append(Item(p.name, p.data, gold.labels, tuple(line.text for line in gold.lines)))
+        items.append(Item(p.name, p.data, gold.labels, tuple(line.text for line in gold.lines), gold.spans))
     return items, notes
 
 
 def page_item(page: LabelledPage) -> Item:
-    return Item(page.name, page.text.encode("utf-8"), page.labels, tuple(line.text for line in page.lines))
+    return Item(page.name, page.text.encode("utf-8"), page.labels, tuple(line.text for line in page.lines), page.spans)
 
 
 def predict_cleanews(model: cleanews.Model, item: Item) -> tuple[Prediction, list[str]]:
     result = cleanews.label_page(item.data, model)
     lines = [line.text for line in result]
-    return Prediction([line.label for line in result], [line.confidence for line in result]), lines
+    pred = Prediction([line.label for line in result], [line.confidence for line in result], [x.spans for x in result])
+    return pred, lines
 
 
 def predict_peer(peer: common.Peer, lines: Sequence[str]) -> Prediction:
@@ -101,8 +106,11 @@ def write_jsonl(folder: Path, items: Sequence[Item], preds: Sequence[Prediction]
     folder.mkdir(parents=True, exist_ok=True)
     for it, p in zip(items, preds):
         with open(folder / f"{it.name}.jsonl", "w", encoding="utf-8") as fh:
-            for n, (label, conf) in enumerate(zip(p.labels, p.confidences), 1):
-                fh.write(json.dumps({"line": n, "label": label, "confidence": conf}) + "\n")
+            spans = p.spans or [()] * len(p.labels)
+            for n, (label, conf, text, found) in enumerate(zip(p.labels, p.confidences, it.texts, spans), 1):
+                row = {"line": n, "text": text, "label": label, "confidence": conf}
+                row["spans"] = [{"start": x.start, "end": x.end} for x in found]
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 def run_scorer(gold_dir: Path, pred_dir: Path, quiet: bool) -> tuple[str, dict, list[str]]:
@@ -233,37 +241,48 @@ def scorer_check(items: Sequence[Item], systems: dict[str, list[Prediction]], sc
                 print("  " + out.rstrip().replace("\n", "\n  "))
 
 
-# -- the held-out model ------------------------------------------------------------
-def code_hash() -> str:
-    src = Path(cleanews.__file__).parent
-    h = hashlib.sha256()
-    for name in MODEL_CODE:
-        files = sorted((src / name).rglob("*.py")) if (src / name).is_dir() else [src / name]
-        for f in files:
-            h.update(str(f.relative_to(src)).encode() + b"\0" + f.read_bytes())
-    return h.hexdigest()
+# -- spam spans -------------------------------------------------------------------
+SPANS_HELDOUT = common.ROOT / "benchmarks" / "data" / "spans_heldout"
 
 
-def held_out_model(train_files: Sequence[Path], train_pages: Sequence[LabelledPage], retrain: bool) -> cleanews.Model:
-    """A model trained on the train split only, cached under /tmp by data, code and options."""
-    options = TrainOptions()
-    key = hashlib.sha256(
-        f"{data_hash(train_pages)}|{SCHEMA_VERSION}|{code_hash()}|{sorted(options.as_dict().items())}".encode()
-    ).hexdigest()[:20]
-    path = common.CACHE / f"heldout-{key}.joblib"
-    if path.is_file() and not retrain:
-        try:
-            model = cleanews.load_model(path)
-            print(f"held-out model: cached {path}")
-            return model
-        except cleanews.ModelError as exc:
-            print(f"held-out model: cache unusable ({exc}); retraining")
-    print(f"held-out model: training on {len(train_files)} pages (takes minutes; cached as {path}) ...", flush=True)
-    t0 = time.perf_counter()
-    model = cleanews.train_model(train_files, options)
-    cleanews.save_model(model, path)
-    print(f"held-out model: trained in {time.perf_counter() - t0:.0f} s")
-    return model
+def span_scores(items: Sequence[Item], preds: Sequence[Prediction]) -> SpanScores:
+    out = SpanScores()
+    for it, p in zip(items, preds):
+        spans = p.spans or [()] * len(it.gold)
+        marks = it.marks or [()] * len(it.gold)
+        for label, text, gold, found in zip(it.gold, it.texts, marks, spans):
+            out.add_line(label, text, gold, found)
+    return out
+
+
+def span_line(s: SpanScores) -> str:
+    d = s.as_dict()
+    return (
+        f"span characters P {d['p']:.3f}  R {d['r']:.3f}  F1 {d['f1']:.3f}  (gold {int(d['gold_chars'])})   "
+        f"clean body/title characters cut {d['clean_cut_frac']:.4%} ({s.clean_cut} of {s.clean_chars})"
+    )
+
+
+def show_spans(model: cleanews.Model, dev: tuple[Sequence[Item], Sequence[Prediction]] | None) -> None:
+    section("spam spans inside lines")
+    if model.spans is None:
+        print("skipped: the model has no span model")
+        return
+    if dev is not None:
+        print(f"dev corpus (no injected spam): {span_line(span_scores(*dev))}")
+    files = find_labelled([SPANS_HELDOUT]) if SPANS_HELDOUT.is_dir() else []
+    if not files:
+        print(f"held-out span pages: skipped, {SPANS_HELDOUT} is absent")
+        return
+    items = [page_item(read_labelled(f)) for f in files]
+    preds = [predict_cleanews(model, it)[0] for it in items]
+    scores = span_line(span_scores(items, preds))
+    print(f"benchmarks/data/spans_heldout ({len(items)} pages, held-out strings): {scores}")
+    with tempfile.TemporaryDirectory(prefix="cleanews-spans-") as tmp:
+        write_jsonl(Path(tmp) / "pred", items, preds)
+        out, _, cmd = run_scorer(SPANS_HELDOUT, Path(tmp) / "pred", quiet=False)
+        print(f"$ {shlex.join(cmd)}")
+        print("  " + "\n  ".join(line for line in out.splitlines() if "spam spans" in line))
 
 
 # -- main --------------------------------------------------------------------------
@@ -274,6 +293,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--retrain", action="store_true", help="retrain the held-out model even when cached")
     ap.add_argument("--no-dev", action="store_true", help="skip the dev corpus")
     ap.add_argument("--no-held-out", action="store_true", help="skip the held-out split")
+    ap.add_argument("--no-spans", action="store_true", help="skip the spam-span figures")
     args = ap.parse_args(argv)
     for noisy in ("trafilatura", "htmldate", "courlan", "justext", "readability"):
         logging.getLogger(noisy).setLevel(logging.CRITICAL)
@@ -294,34 +314,43 @@ def main(argv: Sequence[str] | None = None) -> int:
         model = None
         print(f"note: the model cannot be loaded, cleanews is left out of the dev table: {exc}")
 
+    dev_spans = None
     if not args.no_dev:
-        dev_section(model, args.model)
+        dev_spans = dev_section(model, args.model)
+    if model is not None and not args.no_spans:
+        show_spans(model, dev_spans)
     if not args.no_held_out:
         held_out_section(args.fraction, args.retrain)
     return 0
 
 
-def dev_section(model: cleanews.Model | None, model_arg: str | None) -> None:
-    """Scores of cleanews and its peers on the dev corpus, per source and by the shared scorer."""
+def dev_section(
+    model: cleanews.Model | None, model_arg: str | None
+) -> tuple[Sequence[Item], Sequence[Prediction]] | None:
+    """Scores of cleanews and its peers on the dev corpus, per source and by the shared scorer.
+
+    Returns the dev items and cleanews's predictions for the span figures (None without a model).
+    """
     loaded = dev_items()
     if loaded is None:
         section("dev corpus")
         print(f"skipped: {common.DEV} is absent (it sits beside the project as ../shared/corpus/dev)")
+        return None
+    items, notes = loaded
+    for n in notes:
+        print("note:", n)
+    systems = evaluate_set(items, model, "cleanews")
+    which = "shipped model" if model_arg is None else f"model {model_arg}"
+    scores = show_set(f"dev corpus (../shared/corpus/dev), {which}", items, systems, "cleanews")
+    if "cleanews" in systems:
+        print()
+        print("cleanews per source (a change is kept only if neither source's macro-F1 falls by over 0.005):")
+        print(by_source_table(items, systems["cleanews"]))
+    if not common.SCORER.is_file():
+        print(f"\nnote: {common.SCORER} is absent; the shared scorer's own figures are skipped")
     else:
-        items, notes = loaded
-        for n in notes:
-            print("note:", n)
-        systems = evaluate_set(items, model, "cleanews")
-        which = "shipped model" if model_arg is None else f"model {model_arg}"
-        scores = show_set(f"dev corpus (../shared/corpus/dev), {which}", items, systems, "cleanews")
-        if "cleanews" in systems:
-            print()
-            print("cleanews per source (a change is kept only if neither source's macro-F1 falls by over 0.005):")
-            print(by_source_table(items, systems["cleanews"]))
-        if not common.SCORER.is_file():
-            print(f"\nnote: {common.SCORER} is absent; the shared scorer's own figures are skipped")
-        else:
-            scorer_check(items, systems, scores)
+        scorer_check(items, systems, scores)
+    return (items, systems["cleanews"]) if model is not None else None
 
 
 def held_out_section(fraction: float, retrain: bool) -> None:

@@ -15,6 +15,7 @@ import cleanews
 from cleanews.api import LabelledLine
 from cleanews.cli import app
 from cleanews.run.review import ReviewedPage, write_report
+from cleanews.spans.span import Span
 
 from .conftest import SEEDS
 
@@ -84,12 +85,8 @@ def test_the_counts_and_that_nothing_is_loaded(report: tuple[Path, str]) -> None
 
 
 def test_spans_are_highlighted(tmp_path: Path) -> None:
-    class Spanned(LabelledLine):  # a line as the span model gives it (LabelledLine.spans)
-        @property
-        def spans(self) -> list[dict[str, object]]:
-            return [{"start": 1, "end": 7, "label": "spam", "confidence": 0.9, "text": "大澳门赌场"}]
-
-    line = Spanned(1, "【大澳门赌场讯】新闻<正文>", "\n", "body", 0.9, True)
+    # a line as the span model gives it (LabelledLine.spans)
+    line = LabelledLine(1, "【大澳门赌场讯】新闻<正文>", "\n", "body", 0.9, True, (Span(1, 7, 0.9, "大澳门赌场讯"),))
     page = cleanews.PageResult((line,))
     write_report([ReviewedPage("p.txt", page)], tmp_path / "r.html")
     text = (tmp_path / "r.html").read_text(encoding="utf-8")

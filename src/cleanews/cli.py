@@ -120,6 +120,7 @@ def clean(
     fmt: opt.FormatOpt = None,
     keep: opt.KeepOpt = "body,title",
     min_confidence: opt.MinConfidenceOpt = 0.0,
+    keep_spans: opt.KeepSpansOpt = False,
     jobs: opt.JobsOpt = 0,
     glob: opt.GlobOpt = None,
     input_format: opt.InputFormatOpt = opt.InputFormat.auto,
@@ -151,14 +152,15 @@ def clean(
       cleanews clean crawl/ -o cleaned/ --jobs 4      # crawl/a/b.txt -> cleaned/a/b.txt
       cleanews clean docs.jsonl.zst -o cleaned.parquet --text-field content --id-field url
       cleanews clean page.html                        # HTML, rendered to lines, then cleaned
-      cleanews clean page.txt --format jsonl          # every line: label, confidence, kept
+      cleanews clean page.txt --format jsonl          # every line: label, confidence, kept, spans
+      cleanews clean page.txt --keep-spans            # leave spam found inside lines in the text
       cleanews clean page.txt --format tsv > p.tsv    # correct the labels, then cleanews train
       cleanews clean crawl/ -o fix/ -f tsv --uncertain 50  # and fix/UNCERTAIN.tsv: where to look first
       cleanews clean page.txt --keep body,title,meta --min-confidence 0.6
       cleanews clean crawl/ -o cleaned/ --engine ray --address ray://head:10001
     """
     try:
-        options = CleanOptions(keep=parse_labels(keep), min_confidence=min_confidence)
+        options = CleanOptions(keep=parse_labels(keep), min_confidence=min_confidence, keep_spans=keep_spans)
         streams = StreamOptions(text_field, id_field)
         fmt_name = fmt.value if fmt else None
         request = CleanRequest(paths, output, fmt_name, glob, input_format.value, keep_dirs, uncertain, streams)

@@ -48,6 +48,9 @@ KeepOpt = Annotated[str, typer.Option("--keep", "-k", help="Labels to keep, comm
 MinConfidenceOpt = Annotated[
     float, typer.Option("--min-confidence", min=0.0, max=1.0, help="Drop kept lines below this confidence.")
 ]
+KeepSpansOpt = Annotated[
+    bool, typer.Option("--keep-spans", help="Leave spam spans found inside kept lines in the text.")
+]
 JobsOpt = Annotated[
     int,
     typer.Option(

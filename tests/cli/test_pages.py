@@ -174,7 +174,8 @@ def test_jsonl_reports_every_line(runner: CliRunner, tmp_path: Path) -> None:
     lines = PAGE.split("\n")[:-1]
     assert len(records) == len(lines)
     for i, (rec, text) in enumerate(zip(records, lines), start=1):
-        assert list(rec) == ["line", "text", "label", "confidence", "kept"]
+        assert list(rec) == ["line", "text", "label", "confidence", "kept", "spans"]
+        assert isinstance(rec["spans"], list)
         assert rec["line"] == i and rec["text"] == text
         if text.strip():
             assert rec["label"] in LABELS

@@ -48,6 +48,10 @@ class TrainOptions:
     """Run the label chain over pass two."""
     random_state: int = 0
     """Seed of every random choice: training is deterministic for a seed."""
+    span_only: tuple[str, ...] = ("inj_*", "hand_hijack_*")
+    """Pages (name patterns) that only the span model learns from: made to carry injected
+    spam, mostly copies of other training pages, they would shift the line model's
+    decisions on pages that have no spam inside lines."""
 
     def __post_init__(self) -> None:
         if self.folds < 2 or self.second_folds < 2:

@@ -19,7 +19,6 @@ import os
 import warnings
 import zlib
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +42,8 @@ class ModelError(RuntimeError):
 
 @dataclass
 class Model:
-    """A trained classifier and its card. Immutable in use: safe to share across threads."""
+    """A trained classifier, its card and (optionally) the span model that finds spam
+    inside lines. Immutable in use: safe to share across threads."""
 
     classifier: Any
     card: dict[str, Any] = field(default_factory=dict)
@@ -52,6 +52,8 @@ class Model:
     """Size and CRC-32 of the file's bytes as loaded (None for a model not loaded from a file).
     Meant to notice a file replaced during a run, cheaply (1 ms for 9 MB); it does not have to
     resist forgery, because whoever can write the model file can write any model."""
+    spans: Any = None
+    """The span model that finds spam inside lines (:class:`cleanews.spans.model.SpanModel`), if any."""
 
     def __reduce__(self) -> tuple[Any, ...]:
         # A model loaded from a file travels to worker processes as its path: the worker
@@ -59,7 +61,7 @@ class Model:
         # goes with it, so a file replaced since is refused instead of silently used.
         if self.path is not None and self.checksum is not None and self.path.is_file():
             return (load_model, (str(self.path), self.checksum))
-        return (Model, (self.classifier, self.card, None))
+        return (Model, (self.classifier, self.card, None, None, self.spans))
 
 
 def card_path(model_path: Path) -> Path:
@@ -71,10 +73,13 @@ def default_model_path() -> Path:
     env = os.environ.get(MODEL_ENV)
     if env:
         return Path(env)
-    packaged = resources.files("cleanews").joinpath("_models", MODEL_FILENAME)
+    # The package's own folder (cleanews is installed as files, never zipped: the model is
+    # read by path); importlib.resources would cost every start its import for this.
+    here = Path(__file__).resolve()
+    packaged = here.parents[1] / "_models" / MODEL_FILENAME
     if packaged.is_file():
-        return Path(str(packaged))
-    checkout = Path(__file__).resolve().parents[3] / "models" / MODEL_FILENAME
+        return packaged
+    checkout = here.parents[3] / "models" / MODEL_FILENAME
     return checkout
 
 
@@ -82,7 +87,7 @@ def _versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
     out = {}
-    for dist in ("cleanews", "scikit-learn", "jieba", "numpy", "scipy", "regex", "joblib"):
+    for dist in ("cleanews", "scikit-learn", "sklearn-crfsuite", "jieba", "numpy", "scipy", "regex", "joblib"):
         try:
             out[dist] = version(dist)
         except PackageNotFoundError:
@@ -96,7 +101,13 @@ def save_model(model: Model, path: str | Path) -> Path:
     card = dict(model.card)
     schema = dict(model.classifier.schema_, widths=model.classifier.input_widths)
     card.update(labels=list(LABELS), schema=schema, versions=_versions())
-    payload = {"format": "cleanews-model", "schema": schema, "card": card, "classifier": model.classifier}
+    payload = {
+        "format": "cleanews-model",
+        "schema": schema,
+        "card": card,
+        "classifier": model.classifier,
+        "spans": model.spans,
+    }
     import joblib  # writing only: loading reads the file without it (cleanews.model.arrays)
 
     # Uncompressed: the weights are float arrays that zlib shrinks by a fifth, and inflating
@@ -169,4 +180,4 @@ def load_model(path: str | Path | None = None, expect_checksum: str | None = Non
     card = payload.get("card", {})
     for w in caught:
         logger.debug("while loading %s: %s", p, w.message)
-    return Model(payload["classifier"], card, p, checksum)
+    return Model(payload["classifier"], card, p, checksum, payload.get("spans"))

@@ -17,14 +17,12 @@ import gzip
 import io
 import json
 import logging
-import multiprocessing
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from threadpoolctl import threadpool_limits
 
@@ -32,6 +30,9 @@ from cleanews.api import CleanOptions
 from cleanews.files import atomic_path
 from cleanews.model.store import Model
 from cleanews.run.rows import OUTPUT_COLUMNS, PageRow, clean_one, import_pyarrow, output_schema
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
@@ -220,6 +221,9 @@ def clean_records(
             for record, error in records:
                 yield clean_record(record, error, model, options, fields)
         return
+    import multiprocessing  # here only: it is a tenth of start-up for a run in one process
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("spawn")  # as the page batch: no fork after OpenMP ran
     with ProcessPoolExecutor(workers, context, initializer=_init_worker, initargs=(model,)) as pool:
         pending: deque[Future[list[dict[str, Any]]]] = deque()

@@ -38,6 +38,7 @@ class Scores:
     ece: float | None = None
     spam_lines: int = 0
     spam_kept: int = 0
+    spans: dict[str, float] | None = None  # span characters P/R/F1 and clean characters cut
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -51,6 +52,7 @@ class Scores:
             "ece": self.ece,
             "spam_lines": self.spam_lines,
             "spam_kept": self.spam_kept,
+            "spans": self.spans,
         }
 
 
@@ -128,6 +130,15 @@ def score_lines(
     )
 
 
+def _span_lines(spans: dict[str, float] | None) -> list[str]:
+    if spans is None:
+        return []
+    return [
+        f"spam spans (characters)  P {spans['p']:.3f}  R {spans['r']:.3f}  F1 {spans['f1']:.3f}"
+        f"  gold {int(spans['gold_chars'])}   clean article characters cut {spans['clean_cut_frac']:.4%}"
+    ]
+
+
 def format_scores(s: Scores) -> str:
     """A human-readable report: headline figures, the per-label table and the confusion matrix."""
     b = s.body_char
@@ -139,6 +150,7 @@ def format_scores(s: Scores) -> str:
         else "calibration error n/a",
         f"spam lines {s.spam_lines}, kept as article {s.spam_kept}"
         + (f" ({s.spam_kept / s.spam_lines:.1%})" if s.spam_lines else ""),
+        *_span_lines(s.spans),
         "",
         f"{'label':8s} {'P':>6s} {'R':>6s} {'F1':>6s} {'n':>7s}",
     ]

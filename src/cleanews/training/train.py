@@ -7,14 +7,15 @@ import logging
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from fnmatch import fnmatch
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from cleanews.api import predict_lines
-from cleanews.data.labelled import LabelledPage, find_labelled, read_labelled
+from cleanews.api import predict_lines, predict_lines_and_spans
+from cleanews.data.labelled import LabelledPage, find_labelled, label_column, read_labelled
 from cleanews.data.labels import LABELS
 from cleanews.decide import decide, decide_page
 from cleanews.model.classifier import LineClassifier
@@ -22,11 +23,26 @@ from cleanews.model.fit import OutOfFold, Progress
 from cleanews.model.options import TrainOptions
 from cleanews.model.store import Model
 from cleanews.training.evaluate import Scores, calibration_error, score_lines
+from cleanews.training.spans import SpanScores, fit_spans, oof_views, view_of
 
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
 
-__all__ = ["TrainOptions", "data_hash", "evaluate_model", "held_out_split", "load_pages", "train_model"]
+__all__ = [
+    "TrainOptions",
+    "data_hash",
+    "evaluate_model",
+    "held_out_split",
+    "line_model_pages",
+    "load_pages",
+    "train_model",
+]
+
+
+def line_model_pages(pages: Sequence[LabelledPage], options: TrainOptions | None = None) -> list[LabelledPage]:
+    """The pages the line model learns from: all but those of ``options.span_only``."""
+    patterns = (options or TrainOptions()).span_only
+    return [p for p in pages if not any(fnmatch(p.name, pat) for pat in patterns)]
 
 
 def load_pages(paths: Iterable[str | Path], weight: float = 1.0) -> list[LabelledPage]:
@@ -51,13 +67,15 @@ def shipped_training_data() -> Path:
     raise FileNotFoundError("the shipped training pages are not installed; reinstall cleanews from its wheel")
 
 
-def data_hash(pages: Sequence[LabelledPage]) -> str:
-    """SHA-256 over page names, labels and texts: the identity of a training set."""
+def data_hash(pages: Sequence[LabelledPage], spans: bool = False) -> str:
+    """SHA-256 over page names, labels (with their ``+spam:`` marks if ``spans``) and texts:
+    the identity of a training set."""
     h = hashlib.sha256()
     for p in sorted(pages, key=lambda p: p.name):
         h.update(p.name.encode())
-        for label, line in zip(p.labels, p.lines):
-            h.update(f"{label}\t{line.text}{line.end}".encode())
+        for i, (label, line) in enumerate(zip(p.labels, p.lines)):
+            column = label_column(label, p.span_texts(i)) if spans else label
+            h.update(f"{column}\t{line.text}{line.end}".encode())
     return h.hexdigest()
 
 
@@ -103,24 +121,26 @@ def train_model(
     options = options or TrainOptions()
     if weight <= 0:
         raise ValueError(f"--weight must be above 0, not {weight}")
-    pages = load_pages(paths, weight)
+    every = load_pages(paths, weight)
     if with_shipped:
-        pages = load_pages([shipped_training_data()]) + pages
+        every = load_pages([shipped_training_data()]) + every
+    pages = line_model_pages(every, options)
+    names = {p.name for p in pages}
+    span_only = [p for p in every if p.name not in names]
     counts = Counter(label for p in pages for label in p.labels if label is not None)
     check_label_counts(counts)
     options = replace(options, folds=fold_count(pages, options.folds))
     clf = LineClassifier(options)
     oof = clf.fit_oof(pages, decide=_decide_rows, calibration_error=calibration_error, progress=progress)
     cv = _cross_validated_scores(pages, oof)
+    # The span model reads the line model's out-of-fold decisions on its own pages, and
+    # the fitted line model's on the pages only the span model learns from.
+    views = oof_views(pages, oof.probs)
+    views += [view_of(p, *clf.predict_proba_page(p.lines)) for p in span_only]
+    span_model, span_card = fit_spans(views)
+    data = _training_data_card(pages, span_only, every, counts)
     card: dict[str, Any] = {
-        "training_data": {
-            "pages": len(pages),
-            "lines": int(sum(counts.values())),
-            "label_counts": {label: counts[label] for label in LABELS},
-            "sha256": data_hash(pages),
-            "with_shipped": with_shipped,
-            "weight_of_own_pages": weight,
-        },
+        "training_data": dict(data, with_shipped=with_shipped, weight_of_own_pages=weight),
         "options": options.as_dict(),
         "temperature": clf.temperature_,
         "cross_validated": {
@@ -131,8 +151,29 @@ def train_model(
             "body_char_f1": cv.body_char["f1"],
             "per_label": cv.per_label,
         },
+        "spans": span_card,
     }
-    return Model(clf, card)
+    return Model(clf, card, spans=span_model)
+
+
+def _training_data_card(
+    pages: Sequence[LabelledPage],
+    span_only: Sequence[LabelledPage],
+    every: Sequence[LabelledPage],
+    counts: Counter[str],
+) -> dict[str, Any]:
+    """The card's record of the training pages: the line model's (``pages``), the span model's
+    only (``span_only``) and all (``every``)."""
+    return {
+        "pages": len(pages),
+        "lines": int(sum(counts.values())),
+        "label_counts": {label: counts[label] for label in LABELS},
+        "sha256": data_hash(pages),
+        "line_model_pages": len(pages),
+        "span_only_pages": len(span_only),
+        "span_marked_lines": sum(1 for p in every for t in p.spans if t),
+        "sha256_with_spans": data_hash(every, spans=True),
+    }
 
 
 def _decide_rows(probs: np.ndarray) -> np.ndarray:
@@ -202,9 +243,15 @@ def predict_pages(model: Model, pages: Sequence[LabelledPage]) -> list[tuple[lis
 
 
 def evaluate_model(model: Model, paths: Iterable[str | Path]) -> Scores:
-    """Score a model on labelled pages."""
+    """Score a model on labelled pages: the lines, and the spam spans inside them."""
     pages = load_pages(paths)
-    preds = predict_pages(model, pages)
-    return score_lines(
-        (list(p.labels), labels, confs, [line.text for line in p.lines]) for p, (labels, confs) in zip(pages, preds)
+    preds = [predict_lines_and_spans(model, p.lines) for p in pages]
+    scores = score_lines(
+        (list(p.labels), labels, confs, [line.text for line in p.lines]) for p, (labels, confs, _) in zip(pages, preds)
     )
+    span_scores = SpanScores()
+    for p, (_, _, spans) in zip(pages, preds):
+        for i, (label, line, found) in enumerate(zip(p.labels, p.lines, spans)):
+            span_scores.add_line(label, line.text, p.span_texts(i), found)
+    scores.spans = span_scores.as_dict()
+    return scores
