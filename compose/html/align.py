@@ -132,7 +132,8 @@ class Aligner:
             if cands:
                 best = max(sorted(cands), key=lambda p: self._extend(p, chars, i))
                 return best, self._extend(best, chars, i)
-        if chars[i].isalnum():  # a lone word character (a vote button, a narrow table column) nearby
+        if ord(chars[i]) >= 0x2E80:  # a lone CJK character (a vote button, a narrow table column) nearby;
+            # lone digits and letters are too common to place safely, they count as failures instead
             pos = self._first_free(chars[i], self.frontier, max(self.prev, self.frontier) + 400)
             if pos >= 0:
                 return pos, 1
@@ -232,8 +233,9 @@ def _around(st: Stream, before: int, after: int) -> str:
     return st.labels[eb] if eb > 0 else "chrome"
 
 
-def align(html: str, rendered: str, renderer: str) -> list[LineResult]:
-    """One `LineResult` per line of `rendered` (split as cleanews splits pages)."""
+def align(html: str, rendered: str, renderer: str) -> tuple[list[LineResult], float]:
+    """One `LineResult` per line of `rendered` (split as cleanews splits pages), and the share
+    of the page's text that the lines used up (low when a renderer drops or garbles text)."""
     st = build_stream(html, head=renderer in HEAD_RENDERERS)
     al = Aligner(st)
     results = [_one_line(al, line.text, renderer) for line in split_lines(rendered)]
@@ -244,4 +246,4 @@ def align(html: str, rendered: str, renderer: str) -> list[LineResult]:
         elif res.kind in ("artefact", "unaligned"):
             nxt = next((r.first for r in results[i + 1 :] if r.kind == "aligned"), -1)
             res.label = _around(st, last, nxt)
-    return results
+    return results, sum(al.used) / max(len(al.used), 1)

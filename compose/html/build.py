@@ -42,6 +42,7 @@ PAGES_PER_RENDERER = 2
 MIN_LINES, MAX_LINES = 40, 300
 MAX_UNALIGNED = 0.01  # share of non-blank lines per renderer
 MAX_PAGE_UNALIGNED = 0.05
+MIN_CHAR_COVERAGE = 0.98
 
 
 @dataclass
@@ -54,10 +55,12 @@ class Tally:
     unaligned: int = 0
     matched: int = 0
     failed: int = 0
+    used: float = 0.0  # sum over pages of the share of page text found in the rendered lines
     labels: Counter[str] = field(default_factory=Counter)
 
-    def add(self, results: list[LineResult]) -> None:
+    def add(self, results: list[LineResult], used: float) -> None:
         self.pages += 1
+        self.used += used
         for r in results:
             if r.kind == "blank":
                 continue
@@ -99,7 +102,7 @@ def unlabelled_text(html: str) -> int:
     return sum(1 for e in st.owner if e == 0)
 
 
-def one_page(entry: Entry, renderer: str, nn: int, used: set[str]) -> tuple[str, str, list[LineResult]]:
+def one_page(entry: Entry, renderer: str, nn: int, used: set[str]) -> tuple[str, str, list[LineResult], float]:
     """Write, render and align one page, shrinking or growing it into the line range."""
     size, tried = 2, set()
     while True:
@@ -109,12 +112,12 @@ def one_page(entry: Entry, renderer: str, nn: int, used: set[str]) -> tuple[str,
         if unlabelled_text(html):
             raise SystemExit(f"{entry.name}: {unlabelled_text(html)} visible characters carry no data-label")
         rendered = RENDERERS[renderer](html, nn)
-        results = align(html, rendered, renderer)
+        results, text_used = align(html, rendered, renderer)
         n = len(results)
         nxt = size - 1 if n > MAX_LINES else size + 1 if n < MIN_LINES else size
         if nxt == size or nxt in tried or not 0 <= nxt <= 4:
             used.update(ctx.used)
-            return html, labelled_text(rendered, results), results
+            return html, labelled_text(rendered, results), results, text_used
         size = nxt
 
 
@@ -126,14 +129,14 @@ def build_all(html_dir: Path | None) -> tuple[dict[str, str], dict[str, Tally]]:
         for renderer in available():
             for nn in range(PAGES_PER_RENDERER):
                 name = f"html_{entry.name}_{renderer}_{nn:02d}.tsv"
-                html, text, results = one_page(entry, renderer, nn, used)
+                html, text, results, text_used = one_page(entry, renderer, nn, used)
                 bad = sum(r.kind == "unaligned" for r in results)
                 nonblank = sum(r.kind != "blank" for r in results)
                 if bad > MAX_PAGE_UNALIGNED * max(nonblank, 1):
                     raise SystemExit(f"{name}: {bad} of {nonblank} lines could not be aligned")
                 parse_labelled(text, name)  # the project's reader must accept the page
                 pages[name] = text
-                tallies[renderer].add(results)
+                tallies[renderer].add(results, text_used)
                 if html_dir:
                     html_dir.mkdir(parents=True, exist_ok=True)
                     (html_dir / name.replace(".tsv", ".html")).write_text(html, encoding="utf-8")
@@ -144,13 +147,18 @@ def report(tallies: dict[str, Tally]) -> bool:
     """Print coverage per renderer; False when a renderer has too many unaligned lines."""
     ok = True
     total: Counter[str] = Counter()
-    print(f"{'renderer':<11}{'pages':>6}{'lines':>7}{'artef.':>7}{'unalig.':>8}{'char cov.':>10}")
+    print("char cov.: share of rendered word characters aligned; text used: share of page text found")
+    print(f"{'renderer':<11}{'pages':>6}{'lines':>7}{'artef.':>7}{'unalig.':>8}{'char cov.':>10}{'text used':>10}")
     for name, ta in tallies.items():
         cov = ta.matched / max(ta.matched + ta.failed, 1)
-        print(f"{name:<11}{ta.pages:>6}{ta.lines:>7}{ta.artefact:>7}{ta.unaligned:>8}{cov:>10.4f}")
+        used = ta.used / max(ta.pages, 1)
+        print(f"{name:<11}{ta.pages:>6}{ta.lines:>7}{ta.artefact:>7}{ta.unaligned:>8}{cov:>10.4f}{used:>10.4f}")
         total.update(ta.labels)
         if ta.unaligned > MAX_UNALIGNED * max(ta.lines, 1):
             print(f"  FAIL: {name} leaves {ta.unaligned} of {ta.lines} non-blank lines unaligned", file=sys.stderr)
+            ok = False
+        if cov < MIN_CHAR_COVERAGE:
+            print(f"  FAIL: {name} aligns only {cov:.4f} of its word characters", file=sys.stderr)
             ok = False
     print("labels:", ", ".join(f"{k} {v}" for k, v in sorted(total.items(), key=lambda kv: -kv[1])))
     return ok
@@ -165,10 +173,12 @@ def versions_md() -> str:
     from renderers import VERSIONS
 
     rows = "\n".join(f"| {name} | {VERSIONS[name]()} |" for name in available())
-    return ("# Renderer versions of the committed `training_data/html_*.tsv`\n\n"
-            "Written by `python compose/html/build.py`; `--check` compares it too. Other versions may wrap or\n"
-            "space lines differently, so `--check` can fail on a machine with other versions while the\n"
-            "labels stay right.\n\n| renderer | version |\n|---|---|\n" + rows + "\n")
+    return (
+        "# Renderer versions of the committed `training_data/html_*.tsv`\n\n"
+        "Written by `python compose/html/build.py`; `--check` compares it too. Other versions may wrap or\n"
+        "space lines differently, so `--check` can fail on a machine with other versions while the\n"
+        "labels stay right.\n\n| renderer | version |\n|---|---|\n" + rows + "\n"
+    )
 
 
 def main() -> int:

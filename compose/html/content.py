@@ -185,16 +185,26 @@ class Pools:
         """Replace `{placeholder}`s the way compose/README.md defines them."""
         r = self.rng
         values = {
-            "site": self.site, "domain": self.domain, "year": self.year, "date": self.date(),
-            "time": self.time(), "n": str(r.randint(3, 98765)),
+            "site": self.site,
+            "domain": self.domain,
+            "year": self.year,
+            "date": self.date(),
+            "time": self.time(),
+            "n": str(r.randint(3, 98765)),
             "icp": f"{r.choice('京沪粤浙苏鲁豫川鄂湘')}ICP备{r.randint(10000000, 99999999)}号-{r.randint(1, 9)}",
             "police": f"{r.choice('京沪粤浙苏鲁')}公网安备 {r.randint(11000000000000, 65999999999999)}号",
             "phone": f"0{r.randint(10, 999)}-{r.randint(2000000, 89999999)}",
-            "email": f"{r.choice(['news', 'tougao', 'service', 'admin'])}@{self.domain}",
+            "email": f"{r.choice(['news', 'tougao', 'service', 'admin'])}@{self.domain.removeprefix('www.')}",
         }
-        lazy = {"source": "meta.sources", "author": "meta.person_names", "editor": "meta.person_names",
-                "province": "region.provinces", "city": "region.cities", "headline": "links.headlines",
-                "addr": "chrome.addresses"}
+        lazy = {
+            "source": "meta.sources",
+            "author": "meta.person_names",
+            "editor": "meta.person_names",
+            "province": "region.provinces",
+            "city": "region.cities",
+            "headline": "links.headlines",
+            "addr": "chrome.addresses",
+        }
 
         def sub(m: re.Match[str]) -> str:
             key = m.group(1)

@@ -18,9 +18,16 @@ from pathlib import Path
 import lxml.html
 
 FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-    "--run-all-compositor-stages-before-draw", "--virtual-time-budget=1000", "--dump-dom",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--run-all-compositor-stages-before-draw",
+    "--virtual-time-budget=1000",
+    "--dump-dom",
 ]
 ATTEMPTS = 3
 HOOK = (

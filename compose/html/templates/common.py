@@ -127,7 +127,9 @@ def _block(ctx: Ctx, kind: str, text: str, wechat: bool) -> str:
     if kind == "h":
         return t(ctx.rng.choice(["h2", "h3"]), text) if not wechat else el("p", el("strong", esc(text)))
     if kind == "img":
-        pic = t("p", "[图片]") if wechat else img(f"/upload/{ctx.rng.randint(1000, 9999)}/p{ctx.rng.randint(10, 99)}.jpg")
+        pic = (
+            t("p", "[图片]") if wechat else img(f"/upload/{ctx.rng.randint(1000, 9999)}/p{ctx.rng.randint(10, 99)}.jpg")
+        )
         credit = "meta" if text.startswith(("图片来源", "圖片來源")) else None  # a credit line, not a caption
         if credit:
             return pic + "\n" + t("p", text, credit)
@@ -160,7 +162,11 @@ def article(ctx: Ctx, h1: str = "h1", meta_first: bool | None = None, br: bool =
 
 def tags(ctx: Ctx) -> str:
     words = ctx.pick("meta.tags", ctx.rng.randint(2, 5))
-    return el("div", esc(ctx.rng.choice(["标签：", "关键词：", "Tags: ", "相关标签 "])) + " ".join(a(w) for w in words), "meta")
+    return el(
+        "div",
+        esc(ctx.rng.choice(["标签：", "关键词：", "Tags: ", "相关标签 "])) + " ".join(a(w) for w in words),
+        "meta",
+    )
 
 
 def share(ctx: Ctx) -> str:
@@ -188,7 +194,9 @@ def hot_list(ctx: Ctx, n: int = 8, promoted: int = 1) -> str:
     for _ in range(promoted):
         ad = el("a", esc(ctx.one("spam2.ad_unit_titles")) + t("span", "广告"), "spam", href="https://ad.example.net/c")
         items.insert(ctx.rng.randint(1, len(items)), ad)
-    return el("div", t("h3", ctx.rng.choice(["热榜", "24小时热门", "排行榜", "热点排行"])) + ul(items, tag="ol"), "links")
+    return el(
+        "div", t("h3", ctx.rng.choice(["热榜", "24小时热门", "排行榜", "热点排行"])) + ul(items, tag="ol"), "links"
+    )
 
 
 def ad_unit(ctx: Ctx, kind: str = "spam.medical_ads", n: int = 1) -> str:
@@ -207,9 +215,19 @@ def comments(ctx: Ctx, n: int) -> str:
     rows = [t("h3", ctx.one("chrome.comment_headers"))]
     for _ in range(n):
         who = ctx.one("chrome.comment_users")
-        rows.append(el("div", t("span", who) + " " + t("span", f"{ctx.pools.date()} {ctx.pools.time()}")
-                       + t("p", ctx.one("chrome.comments")) + t("span", f"赞({ctx.rng.randint(0, 300)})")
-                       + " " + t("span", "回复"), cls="cmt"))
+        rows.append(
+            el(
+                "div",
+                t("span", who)
+                + " "
+                + t("span", f"{ctx.pools.date()} {ctx.pools.time()}")
+                + t("p", ctx.one("chrome.comments"))
+                + t("span", f"赞({ctx.rng.randint(0, 300)})")
+                + " "
+                + t("span", "回复"),
+                cls="cmt",
+            )
+        )
     return el("div", "\n".join(rows), "chrome", cls="comments") + "\n"
 
 
@@ -226,7 +244,8 @@ def friend_links(ctx: Ctx) -> str:
 
 
 def regions(ctx: Ctx, k: int = 12, inline: bool | None = None) -> str:
-    items = ctx.pick("region.provinces", k)
+    """A province list used as navigation (region)."""
+    items = ctx.pick("region.provinces_trad" if ctx.pools.trad else "region.provinces", k)
     inline = ctx.chance(0.5) if inline is None else inline
     return menu(ctx, items, label="region", inline=inline, sep=" ")
 

@@ -38,10 +38,15 @@ def farm_seo(ctx: Ctx) -> str:
 def farm_qa(ctx: Ctx) -> str:
     """A Q&A farm: the question is the title, the best answer the article."""
     q = t("h1", ctx.art.title, "title")
-    asked = t("div", f"提问者：{ctx.one('meta.person_names')}  {ctx.pools.date()}  浏览 {ctx.rng.randint(50, 9999)} 次", "meta")
+    asked = t(
+        "div",
+        f"提问者：{ctx.one('meta.person_names')}  {ctx.pools.date()}  浏览 {ctx.rng.randint(50, 9999)} 次",
+        "meta",
+    )
     best = el("div", t("span", "最佳答案", "chrome") + body_blocks(ctx, ctx.art, br=ctx.chance(0.4)), "body")
-    others = el("div", t("h3", "其他回答") + "".join(t("p", x) for x in ctx.pick("forum.replies", ctx.n(2, 4, 6))),
-                "chrome")
+    others = el(
+        "div", t("h3", "其他回答") + "".join(t("p", x) for x in ctx.pick("forum.replies", ctx.n(2, 4, 6))), "chrome"
+    )
     related_q = wall(ctx, "相关问题", [x + "？" for x in ctx.pick("misc.farm_walls", 6)])
     main = [q, asked, best, others, related_q, *walls(ctx, ctx.n(1, 2, 3))]
     return page(ctx.art.title, skeleton(ctx, "divs", [keywords(ctx)], main, [related_q], [footer(ctx, 2)]))
@@ -51,8 +56,10 @@ def farm_qa(ctx: Ctx) -> str:
 def farm_aggregator(ctx: Ctx) -> str:
     """A copied article split over pages, tag cloud of SEO words, walls before and after."""
     top = [el("div", " ".join(a(x) for x in ctx.pick("nav.channels", 10)), "nav"), *walls(ctx, 1)]
-    tag_cloud = el("div", t("h4", "热门标签") + " ".join(a(x) for x in ctx.pick("spam.seo_dumps", 1)[0].split(",")[:12]),
-                   "spam")
+    tag_cloud = el(
+        "div", t("h4", "热门标签") + " ".join(a(x) for x in ctx.pick("spam.seo_dumps", 1)[0].split(",")[:12]), "spam"
+    )
     main = [article(ctx), pagination(ctx), *walls(ctx, ctx.n(1, 2, 3)), tag_cloud]
-    return page(ctx.art.title, skeleton(ctx, pick_shape(ctx, ("divs", "nested")), top, main, walls(ctx, 1),
-                                        [footer(ctx, 2)]))
+    return page(
+        ctx.art.title, skeleton(ctx, pick_shape(ctx, ("divs", "nested")), top, main, walls(ctx, 1), [footer(ctx, 2)])
+    )

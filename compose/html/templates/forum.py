@@ -77,8 +77,15 @@ def hot_threads(ctx: Ctx) -> str:
 @template("forum-discuz", "forum")
 def forum_discuz(ctx: Ctx) -> str:
     """Table-per-post layout: user panel on the left of every post."""
-    body = [forum_head(ctx), el("div", t("span", "发新帖") + " " + t("span", "回复"), "chrome"), op_post(ctx, True),
-            *replies(ctx, ctx.n(3, 6, 12), True), pagination(ctx), hot_threads(ctx), forum_foot(ctx)]
+    body = [
+        forum_head(ctx),
+        el("div", t("span", "发新帖") + " " + t("span", "回复"), "chrome"),
+        op_post(ctx, True),
+        *replies(ctx, ctx.n(3, 6, 12), True),
+        pagination(ctx),
+        hot_threads(ctx),
+        forum_foot(ctx),
+    ]
     return page(f"{ctx.art.title} - {ctx.site}", "\n".join(body))
 
 
@@ -88,7 +95,9 @@ def forum_tieba(ctx: Ctx) -> str:
     top = [forum_head(ctx)]
     main = [op_post(ctx, False), *replies(ctx, ctx.n(3, 7, 14), False), pagination(ctx)]
     side = [hot_threads(ctx), el("div", t("p", f"{ctx.site}APP") + t("p", "扫码下载"), "chrome")]
-    return page(ctx.art.title, skeleton(ctx, pick_shape(ctx, ("divs", "side-first")), top, main, side, [forum_foot(ctx)]))
+    return page(
+        ctx.art.title, skeleton(ctx, pick_shape(ctx, ("divs", "side-first")), top, main, side, [forum_foot(ctx)])
+    )
 
 
 @template("forum-oldbbs", "forum")
@@ -106,6 +115,13 @@ def forum_mobile(ctx: Ctx) -> str:
     app = t("div", f"打开{ctx.site}APP，查看更多精彩回复", "chrome")
     reps = el("ol", "\n".join(el("li", r) for r in replies(ctx, ctx.n(3, 8, 14), False)))
     more = t("div", f"查看全部{ctx.rng.randint(20, 300)}条回复", "chrome")
-    body = [t("header", ctx.site, "nav"), el("article", op_post(ctx, False)), app, reps, more, hot_threads(ctx),
-            forum_foot(ctx)]
+    body = [
+        t("header", ctx.site, "nav"),
+        el("article", op_post(ctx, False)),
+        app,
+        reps,
+        more,
+        hot_threads(ctx),
+        forum_foot(ctx),
+    ]
     return page(ctx.art.title, "\n".join(body))

@@ -24,12 +24,18 @@ def gov_foot(ctx: Ctx) -> str:
     return el("div", "\n".join(t("p", x) for x in ctx.pick("misc.gov_footer", ctx.rng.randint(3, 6))), "chrome")
 
 
+def gov_bottom(ctx: Ctx) -> list[str]:
+    return [notice_list(ctx, "相关文件", ctx.n(2, 4, 6)), gov_foot(ctx)]
+
+
 def notice_article(ctx: Ctx) -> str:
     """The notice: headline, publishing facts (meta), text (body), font and print tools."""
-    facts = f"发布时间：{ctx.pools.date()}  来源：{ctx.art.meta.get('source', ctx.site)}  浏览次数：{ctx.rng.randint(20, 5000)}"
+    source = ctx.art.meta.get("source", ctx.site)
+    facts = f"发布时间：{ctx.pools.date()}  来源：{source}  浏览次数：{ctx.rng.randint(20, 5000)}"
     tools = el("div", " ".join(t("span", x) for x in ("【字体：大 中 小】", "【打印】", "【关闭】")), "chrome")
-    return "\n".join([t("h1", ctx.art.title, "title"), t("div", facts, "meta"), tools,
-                      el("div", body_blocks(ctx, ctx.art), "body")])
+    return "\n".join(
+        [t("h1", ctx.art.title, "title"), t("div", facts, "meta"), tools, el("div", body_blocks(ctx, ctx.art), "body")]
+    )
 
 
 def notice_list(ctx: Ctx, heading: str, n: int) -> str:
@@ -50,19 +56,41 @@ def gov_county(ctx: Ctx) -> str:
     top = [gov_head(ctx, "misc.gov_services"), breadcrumb(ctx)]
     main = [notice_article(ctx), share(ctx)]
     side = [townships(ctx, ctx.chance(0.5)), notice_list(ctx, "通知公告", ctx.n(3, 6, 8))]
-    return page(ctx.art.title, skeleton(ctx, pick_shape(ctx, ("divs", "side-first", "table2")), top, main, side,
-                                        [gov_foot(ctx)]))
+    return page(
+        ctx.art.title,
+        skeleton(
+            ctx,
+            pick_shape(ctx, ("divs", "side-first", "table2")),
+            top,
+            main,
+            side,
+            gov_bottom(ctx),
+        ),
+    )
 
 
 @template("gov-city-table", "gov|local")
 def gov_city_table(ctx: Ctx) -> str:
     """A city government site in tables with a list of its districts and counties."""
-    cities = el("div", t("h4", "区县导航") + " ".join(a(x) for x in ctx.pick("region.districts", ctx.rng.randint(6, 12))),
-                "region")
+    cities = el(
+        "div",
+        t("h4", "区县导航") + " ".join(a(x) for x in ctx.pick("region.districts", ctx.rng.randint(6, 12))),
+        "region",
+    )
     top = [gov_head(ctx, "nav.gov_menus")]
     main = [breadcrumb(ctx), notice_article(ctx)]
     side = [cities, notice_list(ctx, "政务要闻", ctx.n(3, 5, 8))]
-    return page(ctx.art.title, skeleton(ctx, pick_shape(ctx, ("table2", "table3")), top, main, side, [gov_foot(ctx)]))
+    return page(
+        ctx.art.title,
+        skeleton(
+            ctx,
+            pick_shape(ctx, ("table2", "table3")),
+            top,
+            main,
+            side,
+            gov_bottom(ctx),
+        ),
+    )
 
 
 @template("gov-court", "notice")
@@ -70,21 +98,51 @@ def gov_court(ctx: Ctx) -> str:
     ctx.pools.site = ctx.rng.choice(["青峦市中级人民法院", "南溪县人民法院", "滨海市北岭区人民法院"])
     top = [gov_head(ctx, "misc.court_menus"), breadcrumb(ctx)]
     main = [notice_article(ctx)]
-    side = [notice_list(ctx, "开庭公告", ctx.n(3, 5, 7)),
-            el("div", t("p", "诉讼服务热线：12368") + t("p", "扫码关注官方微信"), "chrome")]
-    return page(ctx.art.title, skeleton(ctx, pick_shape(ctx, ("divs", "html5")), top, main, side, [gov_foot(ctx)]))
+    side = [
+        notice_list(ctx, "开庭公告", ctx.n(3, 5, 7)),
+        el("div", t("p", "诉讼服务热线：12368") + t("p", "扫码关注官方微信"), "chrome"),
+    ]
+    return page(
+        ctx.art.title,
+        skeleton(
+            ctx,
+            pick_shape(ctx, ("divs", "html5")),
+            top,
+            main,
+            side,
+            gov_bottom(ctx),
+        ),
+    )
 
 
 @template("gov-tender", "notice")
 def gov_tender(ctx: Ctx) -> str:
     """A procurement site: a facts table of the project above the notice (body)."""
     ctx.pools.site = ctx.rng.choice(["南溪县公共资源交易中心", "青峦市政府采购网", "石门县公共资源交易网"])
-    facts = table([["项目编号", f"CG-{ctx.pools.year}-{ctx.rng.randint(100, 999)}"], ["采购方式", "竞争性磋商"],
-                   ["公告类型", "采购公告"]], "body", header=False, border="1")
+    facts = table(
+        [
+            ["项目编号", f"CG-{ctx.pools.year}-{ctx.rng.randint(100, 999)}"],
+            ["采购方式", "竞争性磋商"],
+            ["公告类型", "采购公告"],
+        ],
+        "body",
+        header=False,
+        border="1",
+    )
     top = [gov_head(ctx, "misc.tender_menus"), breadcrumb(ctx)]
     main = [notice_article(ctx), facts, t("p", "附件：磋商文件.doc", "body")]
     side = [notice_list(ctx, "最新公告", ctx.n(4, 6, 9))]
-    return page(ctx.art.title, skeleton(ctx, pick_shape(ctx, ("divs", "table2")), top, main, side, [gov_foot(ctx)]))
+    return page(
+        ctx.art.title,
+        skeleton(
+            ctx,
+            pick_shape(ctx, ("divs", "table2")),
+            top,
+            main,
+            side,
+            gov_bottom(ctx),
+        ),
+    )
 
 
 @template("gov-police", "notice")
@@ -92,6 +150,18 @@ def gov_police(ctx: Ctx) -> str:
     ctx.pools.site = ctx.rng.choice(["滨海市公安局", "青峦市公安局", "南溪县公安局"])
     top = [gov_head(ctx, "misc.police_menus")]
     main = [breadcrumb(ctx), notice_article(ctx)]
-    side = [notice_list(ctx, "警情通报", ctx.n(3, 5, 7)), el("div", esc("报警电话：110  举报邮箱：") + a("jubao@police"),
-                                                            "chrome")]
-    return page(ctx.art.title, skeleton(ctx, pick_shape(ctx, ("side-first", "divs")), top, main, side, [gov_foot(ctx)]))
+    side = [
+        notice_list(ctx, "警情通报", ctx.n(3, 5, 7)),
+        el("div", esc("报警电话：110  举报邮箱：") + a("jubao@police"), "chrome"),
+    ]
+    return page(
+        ctx.art.title,
+        skeleton(
+            ctx,
+            pick_shape(ctx, ("side-first", "divs")),
+            top,
+            main,
+            side,
+            gov_bottom(ctx),
+        ),
+    )

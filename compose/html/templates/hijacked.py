@@ -42,7 +42,8 @@ def products(ctx: Ctx) -> str:
 def hijack_company_table(ctx: Ctx) -> str:
     """An old table-layout company site with a casino wall pasted above the footer."""
     main = [t("h2", ctx.art.title, "title"), el("div", body_blocks(ctx, ctx.art, br=ctx.chance(0.5)), "body")]
-    side = [products(ctx), contacts(ctx)]
+    news = el("div", t("h4", "新闻动态") + ul([a(x) for x in ctx.pick("links.headlines", ctx.n(3, 5, 8))]), "links")
+    side = [products(ctx), news, contacts(ctx)]
     bottom = [spam_wall(ctx, ctx.n(6, 12, 20), ctx.chance(0.5)), footer(ctx, 3)]
     return page(ctx.art.title, skeleton(ctx, "table2", [company_head(ctx)], main, side, bottom))
 
@@ -51,8 +52,13 @@ def hijack_company_table(ctx: Ctx) -> str:
 def hijack_company_div(ctx: Ctx) -> str:
     """A div-soup company page; the hijacker put spam both above and below the text."""
     news = el("div", t("h4", "新闻动态") + ul([a(x) for x in ctx.pick("links.headlines", 4)]), "links")
-    main = [spam_wall(ctx, ctx.n(3, 6, 8), True), breadcrumb(ctx), t("h1", ctx.art.title, "title"),
-            el("div", body_blocks(ctx, ctx.art), "body"), spam_wall(ctx, ctx.n(4, 10, 16), False)]
+    main = [
+        spam_wall(ctx, ctx.n(3, 6, 8), True),
+        breadcrumb(ctx),
+        t("h1", ctx.art.title, "title"),
+        el("div", body_blocks(ctx, ctx.art), "body"),
+        spam_wall(ctx, ctx.n(4, 10, 16), False),
+    ]
     side = [products(ctx), news, contacts(ctx)]
     return page(ctx.art.title, skeleton(ctx, "side-first", [company_head(ctx)], main, side, [footer(ctx, 2)]))
 

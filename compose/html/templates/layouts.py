@@ -22,9 +22,11 @@ def skeleton(ctx: Ctx, shape: str, top: list[str], main: list[str], side: list[s
         middle = el("table", row, width="960", border="0", cellpadding="0")
     elif shape == "table3":
         half = len(side) // 2
-        cells = [el("td", nl.join(side[:half]) or "&nbsp;", width="20%", valign="top"),
-                 el("td", nl.join(main), width="60%", valign="top"),
-                 el("td", nl.join(side[half:]) or "&nbsp;", width="20%", valign="top")]
+        cells = [
+            el("td", nl.join(side[:half]) or "&nbsp;", width="20%", valign="top"),
+            el("td", nl.join(main), width="60%", valign="top"),
+            el("td", nl.join(side[half:]) or "&nbsp;", width="20%", valign="top"),
+        ]
         middle = el("table", el("tr", "".join(cells)), width="100%")
     elif shape == "html5":
         middle = el("main", el("article", nl.join(main)) + nl + el("aside", nl.join(side)))

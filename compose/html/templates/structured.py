@@ -38,8 +38,11 @@ def struct_travel(ctx: Ctx) -> str:
 @template("struct-life", "structured")
 def struct_life(ctx: Ctx) -> str:
     """A lifestyle site: city picker (region) in the header, the article, comments."""
-    city = el("div", t("span", "切换城市：") + " ".join(a(x) for x in ctx.pick("region.cities", ctx.rng.randint(5, 9))),
-              "region")
+    city = el(
+        "div",
+        t("span", "切换城市：") + " ".join(a(x) for x in ctx.pick("region.cities", ctx.rng.randint(5, 9))),
+        "region",
+    )
     top = [site_head(ctx), city]
     main = [article(ctx), tags(ctx), comments(ctx, ctx.n(1, 4, 7))]
     side = [related(ctx, ctx.n(3, 6, 8), heading="本地热门")]
@@ -71,8 +74,9 @@ def struct_review(ctx: Ctx) -> str:
     top = [site_head(ctx), breadcrumb(ctx)]
     main = [article(ctx), buy, share(ctx), comments(ctx, ctx.n(2, 5, 8))]
     side = [related(ctx, ctx.n(4, 6, 8), heading="值得买")]
-    return page(ctx.art.title, skeleton(ctx, pick_shape(ctx, ("divs", "html5", "table3")), top, main, side,
-                                        [footer(ctx)]))
+    return page(
+        ctx.art.title, skeleton(ctx, pick_shape(ctx, ("divs", "html5", "table3")), top, main, side, [footer(ctx)])
+    )
 
 
 @template("struct-health", "structured|health")
@@ -80,6 +84,8 @@ def struct_health(ctx: Ctx) -> str:
     """A health/news channel hemmed in by hospital and pharmacy ads (spam)."""
     top = [site_head(ctx), ad_unit(ctx, "misc.portal_ads", 1)]
     main = [article(ctx), ad_unit(ctx, "spam.medical_ads", ctx.n(1, 2, 3)), related(ctx, ctx.n(3, 5, 8))]
-    side = [hot_list(ctx, ctx.n(4, 7, 9), ctx.rng.randint(1, 2)), el("div", ul([a(x) for x in ctx.pick(
-        "misc.portal_ads", 3)]), "spam")]
+    side = [
+        hot_list(ctx, ctx.n(4, 7, 9), ctx.rng.randint(1, 2)),
+        el("div", ul([a(x) for x in ctx.pick("misc.portal_ads", 3)]), "spam"),
+    ]
     return page(ctx.art.title, skeleton(ctx, pick_shape(ctx, ("divs", "side-first")), top, main, side, [footer(ctx)]))

@@ -7,7 +7,19 @@ from __future__ import annotations
 from markup import a, el, esc, page, t, ul
 
 from templates import template
-from templates.common import Ctx, ad_slot, article, breadcrumb, comments, footer, related, share, site_head, tags
+from templates.common import (
+    Ctx,
+    ad_slot,
+    article,
+    breadcrumb,
+    comments,
+    footer,
+    regions,
+    related,
+    share,
+    site_head,
+    tags,
+)
 from templates.layouts import pick_shape, skeleton
 
 
@@ -22,8 +34,9 @@ def more_reading(ctx: Ctx) -> str:
 
 
 def font_bar(ctx: Ctx) -> str:
-    return el("div", t("span", "字級") + " " + " ".join(a(x) for x in ("大", "中", "小")) + " " + t("span", "列印"),
-              "chrome")
+    return el(
+        "div", t("span", "字級") + " " + " ".join(a(x) for x in ("大", "中", "小")) + " " + t("span", "列印"), "chrome"
+    )
 
 
 @template("trad-hk-portal", "trad")
@@ -31,6 +44,8 @@ def trad_hk_portal(ctx: Ctx) -> str:
     top = [site_head(ctx), t("div", "繁體 | 简体", "chrome")]
     main = [article(ctx), font_bar(ctx), share(ctx), more_reading(ctx), comments(ctx, ctx.n(0, 3, 6))]
     side = [live_news(ctx, ctx.n(4, 8, 10)), ad_slot(ctx), related(ctx, 5, heading="人氣排行")]
+    if ctx.chance(0.5):
+        side.append(el("div", t("h4", "地區") + regions(ctx, ctx.n(5, 8, 12)), "region"))
     return page(ctx.art.title, skeleton(ctx, pick_shape(ctx, ("divs", "nested")), top, main, side, [footer(ctx)]))
 
 
@@ -46,8 +61,11 @@ def trad_tw_daily(ctx: Ctx) -> str:
 @template("trad-tw-html5", "trad")
 def trad_tw_html5(ctx: Ctx) -> str:
     top = [el("header", site_head(ctx) + el("nav", breadcrumb(ctx)))]
-    main = [article(ctx), el("div", t("span", "分享") + " " + " ".join(t("span", x) for x in ("Facebook", "LINE", "X")),
-                             "chrome"), more_reading(ctx)]
+    main = [
+        article(ctx),
+        el("div", t("span", "分享") + " " + " ".join(t("span", x) for x in ("Facebook", "LINE", "X")), "chrome"),
+        more_reading(ctx),
+    ]
     side = [live_news(ctx, ctx.n(4, 6, 10)), related(ctx, 6, heading="熱門新聞")]
     bottom = [comments(ctx, ctx.n(0, 2, 4)), footer(ctx)]
     return page(ctx.art.title, skeleton(ctx, "html5", top, main, side, bottom))
