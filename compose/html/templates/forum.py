@@ -14,6 +14,8 @@ FLOORS = ["沙发", "板凳", "地板", "地下室"]
 
 
 def forum_head(ctx: Ctx) -> str:
+    """Forum name, menu and board breadcrumb; called first, it also names the site."""
+    ctx.pools.site = ctx.one("forum.forum_names")
     name = t("div", ctx.site, "nav", cls="logo")
     menu = el("div", " ".join(a(x) for x in ctx.pick("forum.forum_nav", ctx.rng.randint(5, 9))), "nav")
     board = ctx.one("forum.boards")
@@ -25,7 +27,8 @@ def op_post(ctx: Ctx, table: bool) -> str:
     """The opening post: subject, the author's byline (meta), the text (body)."""
     user = ctx.one("forum.users")
     by = el("div", t("span", user) + " " + t("span", ctx.one("forum.post_times")), "meta")
-    stats = t("div", ctx.one("forum.thread_stats"), "meta")
+    stat = ctx.one("forum.thread_stats")
+    stats = t("div", stat, "meta" if "查看" in stat else "chrome")  # this thread's counts; a 楼主 or copy tag
     body_html = "\n".join(_op_block(ctx, k, x) for k, x in ctx.art.blocks)
     body = el("div", body_html, "body", cls="t_f")
     tools = el("div", " ".join(t("span", x) for x in ctx.pick("forum.thread_tools", 4)), "chrome")
