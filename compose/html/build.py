@@ -43,6 +43,7 @@ MIN_LINES, MAX_LINES = 40, 300
 MAX_UNALIGNED = 0.01  # share of non-blank lines per renderer
 MAX_PAGE_UNALIGNED = 0.05
 MIN_CHAR_COVERAGE = 0.98
+MIN_TEXT_USED = 0.95  # per page
 
 
 @dataclass
@@ -109,8 +110,9 @@ def one_page(entry: Entry, renderer: str, nn: int, used: set[str]) -> tuple[str,
         tried.add(size)
         ctx = make_ctx(entry, renderer, nn, size, set(used))
         html = entry.make(ctx)
-        if unlabelled_text(html):
-            raise SystemExit(f"{entry.name}: {unlabelled_text(html)} visible characters carry no data-label")
+        orphans = unlabelled_text(html)
+        if orphans:
+            raise SystemExit(f"{entry.name}: {orphans} visible characters carry no data-label")
         rendered = RENDERERS[renderer](html, nn)
         results, text_used = align(html, rendered, renderer)
         n = len(results)
@@ -134,6 +136,8 @@ def build_all(html_dir: Path | None) -> tuple[dict[str, str], dict[str, Tally]]:
                 nonblank = sum(r.kind != "blank" for r in results)
                 if bad > MAX_PAGE_UNALIGNED * max(nonblank, 1):
                     raise SystemExit(f"{name}: {bad} of {nonblank} lines could not be aligned")
+                if text_used < MIN_TEXT_USED:  # the renderer dropped text, or lines were placed wrongly
+                    raise SystemExit(f"{name}: only {text_used:.3f} of the page text was found in the rendering")
                 parse_labelled(text, name)  # the project's reader must accept the page
                 pages[name] = text
                 tallies[renderer].add(results, text_used)
