@@ -6,7 +6,7 @@ Every template (templates/) writes a page as HTML with each element's role in
 (align.py) gives every rendered line the label of the elements its characters came
 from.  Seeds are fixed and iteration is sorted, so the output is the same on every run.
 
-    python compose/html/build.py            # rewrite training_data/html_*.tsv
+    python compose/html/build.py            # rewrite benchmarks/data/rendered/html_*.tsv
     python compose/html/build.py --check    # exit 1 if the committed pages differ
     python compose/html/build.py --html /tmp/pages   # also keep each page's HTML
 
@@ -36,7 +36,7 @@ from templates.common import Ctx  # noqa: E402
 from cleanews.labelled import parse_labelled  # noqa: E402
 from cleanews.page import split_lines  # noqa: E402
 
-OUT = HERE.parent.parent / "training_data"
+OUT = HERE.parent.parent / "benchmarks" / "data" / "rendered"
 SEED = 20261207
 PAGES_PER_RENDERER = 2
 MIN_LINES, MAX_LINES = 40, 300
@@ -178,7 +178,7 @@ def versions_md() -> str:
 
     rows = "\n".join(f"| {name} | {VERSIONS[name]()} |" for name in available())
     return (
-        "# Renderer versions of the committed `training_data/html_*.tsv`\n\n"
+        "# Renderer versions of the committed `benchmarks/data/rendered/html_*.tsv`\n\n"
         "Written by `python compose/html/build.py`; `--check` compares it too. Other versions may wrap or\n"
         "space lines differently, so `--check` can fail on a machine with other versions while the\n"
         "labels stay right.\n\n| renderer | version |\n|---|---|\n" + rows + "\n"
