@@ -9,11 +9,16 @@ Two test sets:
   trained here on the other pages only (cached under /tmp, keyed by the training data
   and the model code), since the shipped model has seen every page of training_data.
 
+Spam spans inside lines: on ``benchmarks/data/spans_heldout/`` (pages with injected spam
+strings built only from held-out parts of ``compose/spans``, so never seen in training),
+span-character P/R/F1 and the share of clean body/title characters cut; on the dev
+corpus (no injected spam), the share of body and title characters cut.
+
 Peers (jusText, trafilatura, the line rule; see ``common.py``) answer keep/drop per line;
 a kept line counts as predicted ``body``. Body-character F1 for all; the full per-label
 table, macro-F1, ECE and spam kept for cleanews.
 
-    python benchmarks/quality.py [--model PATH] [--fraction 0.2] [--retrain]
+    python benchmarks/quality.py [--model PATH] [--fraction 0.2] [--retrain] [--no-dev] [--no-held-out] [--no-spans]
 """
 
 from __future__ import annotations
@@ -37,8 +42,10 @@ import common
 import cleanews
 from cleanews.data.labelled import LabelledPage, find_labelled, read_labelled
 from cleanews.features.measures import FEATURE_VERSION
+from cleanews.spans.span import Span
 from cleanews.text.lines import split_lines
 from cleanews.training.evaluate import Scores, format_scores, score_lines
+from cleanews.training.spans import SpanScores
 from cleanews.training.train import TrainOptions, data_hash, held_out_split
 
 # The files whose code decides what a trained model is: a change retrains the cached model.
@@ -67,12 +74,14 @@ class Item:
     data: bytes
     gold: tuple[str | None, ...]
     texts: tuple[str, ...]
+    marks: tuple[tuple[str, ...], ...] = ()  # gold span texts of each line
 
 
 @dataclass
 class Prediction:
     labels: list[str | None]
     confidences: list[float | None]
+    spans: list[tuple[Span, ...]] | None = None
 
 
 def dev_items() -> tuple[list[Item], list[str]] | None:
@@ -87,18 +96,21 @@ def dev_items() -> tuple[list[Item], list[str]] | None:
             notes.append(
                 f"{p.name}: the page text and its gold labels differ in lines ({len(lines)} vs {len(gold.lines)})"
             )
-        items.append(Item(p.name, p.data, gold.labels, tuple(line.text for line in gold.lines)))
+        items.append(Item(p.name, p.data, gold.labels, tuple(line.text for line in gold.lines), gold.spans))
     return items, notes
 
 
 def page_item(page: LabelledPage) -> Item:
-    return Item(page.name, page.text.encode("utf-8"), page.labels, tuple(line.text for line in page.lines))
+    return Item(
+        page.name, page.text.encode("utf-8"), page.labels, tuple(line.text for line in page.lines), page.spans
+    )
 
 
 def predict_cleanews(model: cleanews.Model, item: Item) -> tuple[Prediction, list[str]]:
     result = cleanews.label_page(item.data, model)
     lines = [line.text for line in result]
-    return Prediction([line.label for line in result], [line.confidence for line in result]), lines
+    pred = Prediction([line.label for line in result], [line.confidence for line in result], [x.spans for x in result])
+    return pred, lines
 
 
 def predict_peer(peer: common.Peer, lines: Sequence[str]) -> Prediction:
@@ -115,8 +127,11 @@ def write_jsonl(folder: Path, items: Sequence[Item], preds: Sequence[Prediction]
     folder.mkdir(parents=True, exist_ok=True)
     for it, p in zip(items, preds):
         with open(folder / f"{it.name}.jsonl", "w", encoding="utf-8") as fh:
-            for n, (label, conf) in enumerate(zip(p.labels, p.confidences), 1):
-                fh.write(json.dumps({"line": n, "label": label, "confidence": conf}) + "\n")
+            spans = p.spans or [()] * len(p.labels)
+            for n, (label, conf, text, found) in enumerate(zip(p.labels, p.confidences, it.texts, spans), 1):
+                row = {"line": n, "text": text, "label": label, "confidence": conf}
+                row["spans"] = [{"start": x.start, "end": x.end} for x in found]
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 def run_scorer(gold_dir: Path, pred_dir: Path, quiet: bool) -> tuple[str, dict, list[str]]:
@@ -247,6 +262,50 @@ def scorer_check(items: Sequence[Item], systems: dict[str, list[Prediction]], sc
                 print("  " + out.rstrip().replace("\n", "\n  "))
 
 
+# -- spam spans -------------------------------------------------------------------
+SPANS_HELDOUT = common.ROOT / "benchmarks" / "data" / "spans_heldout"
+
+
+def span_scores(items: Sequence[Item], preds: Sequence[Prediction]) -> SpanScores:
+    out = SpanScores()
+    for it, p in zip(items, preds):
+        spans = p.spans or [()] * len(it.gold)
+        marks = it.marks or [()] * len(it.gold)
+        for label, text, gold, found in zip(it.gold, it.texts, marks, spans):
+            out.add_line(label, text, gold, found)
+    return out
+
+
+def span_line(s: SpanScores) -> str:
+    d = s.as_dict()
+    return (
+        f"span characters P {d['p']:.3f}  R {d['r']:.3f}  F1 {d['f1']:.3f}  (gold {int(d['gold_chars'])})   "
+        f"clean body/title characters cut {d['clean_cut_frac']:.4%} ({s.clean_cut} of {s.clean_chars})"
+    )
+
+
+def show_spans(model: cleanews.Model, dev: tuple[Sequence[Item], Sequence[Prediction]] | None) -> None:
+    section("spam spans inside lines")
+    if model.spans is None:
+        print("skipped: the model has no span model")
+        return
+    if dev is not None:
+        print(f"dev corpus (no injected spam): {span_line(span_scores(*dev))}")
+    files = find_labelled([SPANS_HELDOUT]) if SPANS_HELDOUT.is_dir() else []
+    if not files:
+        print(f"held-out span pages: skipped, {SPANS_HELDOUT} is absent")
+        return
+    items = [page_item(read_labelled(f)) for f in files]
+    preds = [predict_cleanews(model, it)[0] for it in items]
+    scores = span_line(span_scores(items, preds))
+    print(f"benchmarks/data/spans_heldout ({len(items)} pages, held-out strings): {scores}")
+    with tempfile.TemporaryDirectory(prefix="cleanews-spans-") as tmp:
+        write_jsonl(Path(tmp) / "pred", items, preds)
+        out, _, cmd = run_scorer(SPANS_HELDOUT, Path(tmp) / "pred", quiet=False)
+        print(f"$ {shlex.join(cmd)}")
+        print("  " + "\n  ".join(line for line in out.splitlines() if "spam spans" in line))
+
+
 # -- the held-out model ------------------------------------------------------------
 def code_hash() -> str:
     src = Path(cleanews.__file__).parent
@@ -288,6 +347,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--retrain", action="store_true", help="retrain the held-out model even when cached")
     ap.add_argument("--no-dev", action="store_true", help="skip the dev corpus")
     ap.add_argument("--no-held-out", action="store_true", help="skip the held-out split")
+    ap.add_argument("--no-spans", action="store_true", help="skip the spam-span figures")
     args = ap.parse_args(argv)
     for noisy in ("trafilatura", "htmldate", "courlan", "justext", "readability"):
         logging.getLogger(noisy).setLevel(logging.CRITICAL)
@@ -308,6 +368,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         model = None
         print(f"note: the model cannot be loaded, cleanews is left out of the dev table: {exc}")
 
+    dev_spans = None
     if not args.no_dev:
         loaded = dev_items()
         if loaded is None:
@@ -328,6 +389,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"\nnote: {common.SCORER} is absent; the shared scorer's own figures are skipped")
             else:
                 scorer_check(items, systems, scores)
+            dev_spans = (items, systems["cleanews"]) if model is not None else None
+    if model is not None and not args.no_spans:
+        show_spans(model, dev_spans)
 
     if not args.no_held_out:
         files = find_labelled([common.TRAINING_DATA])

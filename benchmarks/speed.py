@@ -1,68 +1,56 @@
-"""Speed of cleanews beside the tools a user would pick instead, on one core.
+"""Speed of cleanews beside jusText and trafilatura, every figure of issue 17 beside its target.
 
-- throughput (MB/s, pages/s) over the dev pages, in-process: cleanews ``label_page`` on
-  each page's bytes, and the peers of ``common.py`` on the same text (jusText and
-  trafilatura on an HTML page with one <p> per line, built before timing); the ratio
-  cleanews/peer is measured pair by pair, the two passes alternating, in one run;
-- cold start: ``cleanews clean seeds/002_5aacf02890d5d153.txt`` as a new process, wall time;
-- growth: time and peak memory (``ru_maxrss``) labelling one page of 1 KB .. 100 MB made
-  by repeating the dev pages, each size in a fresh process;
-- ``cleanews clean DIR -o OUT --jobs 1`` vs ``--jobs 2`` on a copy of the dev pages.
+- throughput: marginal rate per core, in-process, over the dev pages: cleanews
+  ``label_page`` on each page's bytes against jusText and trafilatura on the same text
+  (an HTML page with one <p> per line, built before timing), in CPU time, several
+  rounds of pairs alternating which runs first; min/median/max of each ratio;
+- start-up: ``cleanews clean SEED`` as a new process (wall and CPU), split into the
+  interpreter, the imports the command makes and the model load;
+- per-file fixed cost: a batch of tiny pages cleaned in-process (read, label, write);
+- workers: ``cleanews clean DIR --jobs 1 / 2 / 0`` on a 1,000-page batch (both CPUs);
+- growth (``--max-mb``): one page of 1 KB .. 100 MB, each in a fresh process.
 
-Everything runs pinned to one CPU with every thread pool at one thread, except the
-``--jobs`` runs, which may use the CPUs this process was given.
+Everything but the ``--jobs`` runs is pinned to one CPU, with every thread pool at one thread.
 
-    python benchmarks/speed.py [--max-mb 100] [--repeats 3] [--only throughput,cold,growth,jobs] [--profile]
+    python benchmarks/speed.py                      # ~3-4 minutes on an idle 2-core machine
+    python benchmarks/speed.py --only throughput --rounds 3
 """
 
 from __future__ import annotations
 
-import os
-import sys
+import timing
 
-# One thread in every native pool, set before numpy / scikit-learn are imported.
-THREAD_VARS = (
-    "OMP_NUM_THREADS",
-    "OPENBLAS_NUM_THREADS",
-    "MKL_NUM_THREADS",
-    "NUMEXPR_NUM_THREADS",
-    "VECLIB_MAXIMUM_THREADS",
-    "BLIS_NUM_THREADS",
-)
-for _var in THREAD_VARS:
-    os.environ[_var] = "1"
-ALL_CPUS: set[int] | None = set(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
+ALL_CPUS = timing.one_thread_pools()  # before numpy is imported
 
 import argparse  # noqa: E402
 import gc  # noqa: E402
-import json  # noqa: E402
 import logging  # noqa: E402
-import resource  # noqa: E402
+import os  # noqa: E402
 import shutil  # noqa: E402
-import signal  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
+import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable, Sequence  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import common  # noqa: E402
+import growth  # noqa: E402
+from timing import Spread, Target, cpu_seconds, launch, load_note  # noqa: E402
 
 import cleanews  # noqa: E402
 from cleanews.text.lines import split_lines  # noqa: E402
 
-SIZES = (("1 KB", 1_000), ("1 MB", 1_000_000), ("10 MB", 10_000_000), ("100 MB", 100_000_000))
-SECTIONS = ("throughput", "cold", "growth", "jobs", "profile")
+SECTIONS = ("throughput", "startup", "fixed", "jobs", "growth", "profile")
+DEFAULT_SECTIONS = ("throughput", "startup", "fixed", "jobs", "growth")
 
+PER_CORE_TARGET = 1.5  # cleanews / jusText, marginal rate on one core
+STARTUP_TARGET_S = 0.3  # cleanews clean SEED, wall on an idle core
+JOBS_TARGET = 1.7  # --jobs 2 over --jobs 1 on a 1,000-page batch, 2 cores
+FIXED_BEFORE_MS = 1.9  # per-file fixed cost in-process when issue 17 was filed
+BATCH_PAGES = 1000
 
-def pin_one_core(cpu: int | None) -> str:
-    """Pin this process (and so its children) to one CPU; say which."""
-    if ALL_CPUS is None:
-        return "CPU affinity not available on this system: not pinned (thread pools at 1 thread)"
-    chosen = cpu if cpu is not None else max(ALL_CPUS)
-    os.sched_setaffinity(0, {chosen})
-    return f"pinned to CPU {chosen} of {sorted(ALL_CPUS)}; {', '.join(THREAD_VARS[:3])}... = 1"
+section = growth.section
+mb = growth.mb
 
 
 def cleanews_exe() -> str:
@@ -70,75 +58,17 @@ def cleanews_exe() -> str:
     return str(exe) if exe.is_file() else (shutil.which("cleanews") or "cleanews")
 
 
-def section(title: str) -> None:
-    print()
-    print(title)
-    print("=" * len(title))
-
-
-def mb(n: float) -> float:
-    return n / 1e6
-
-
-# -- measuring a child process -------------------------------------------------------
-# On Linux a child's ru_maxrss starts from its parent's peak RSS at fork (the parent's
-# high-water mark is folded in at exec), so a child of this large process would report
-# our memory, not its own. A small launcher process in between resets it: the launcher
-# runs the command and reports the wall time and the wait4() rusage of that command.
-_LAUNCHER = """
-import json, os, subprocess, sys, time
-t0 = time.perf_counter()
-proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE)  # stderr passes through
-out = proc.stdout.read()
-_, status, usage = os.wait4(proc.pid, 0)
-wall = time.perf_counter() - t0
-print(json.dumps({"wall": wall, "code": os.waitstatus_to_exitcode(status), "maxrss": usage.ru_maxrss,
-                  "stdout": out.decode("utf-8", "replace")}))
-"""
-MAXRSS_SCALE = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
-
-
-def launch(cmd: Sequence[str], timeout: float | None = None, all_cpus: bool = False) -> dict:
-    """Run cmd via the launcher: wall seconds, exit code, its peak RSS in bytes (its largest process), stdout."""
-
-    def widen() -> None:
-        if ALL_CPUS is not None:
-            os.sched_setaffinity(0, ALL_CPUS)
-
-    proc = subprocess.Popen(
-        [sys.executable, "-c", _LAUNCHER, *cmd],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=common.ROOT,
-        preexec_fn=widen if all_cpus else None,
-        start_new_session=True,  # its own process group, so a timeout can stop the command too
-    )
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
-        raise
-    if proc.returncode:
-        raise subprocess.CalledProcessError(proc.returncode, cmd, out, err)
-    r = json.loads(out.strip().splitlines()[-1])
-    if r["code"]:
-        raise subprocess.CalledProcessError(r["code"], cmd, r["stdout"], err)
-    r["maxrss"] *= MAXRSS_SCALE
-    return r
+def cpu_pass(fn: Callable[[], object]) -> float:
+    """CPU seconds of one pass, after clearing every cache (no pass profits from the one before)."""
+    common.clear_caches()
+    gc.collect()
+    t0 = cpu_seconds()
+    fn()
+    return cpu_seconds() - t0
 
 
 # -- throughput ----------------------------------------------------------------------
-def timed(fn: Callable[[], object]) -> float:
-    common.clear_caches()  # no pass profits from the caches the previous pass filled
-    gc.collect()
-    t0 = time.perf_counter()
-    fn()
-    return time.perf_counter() - t0
-
-
-def throughput(pages: Sequence[common.DevPage], model: cleanews.Model, repeats: int) -> None:
+def throughput(pages: Sequence[common.DevPage], model: cleanews.Model, rounds: int) -> list[Target]:
     texts = [cleanews.decode_bytes(p.data).text for p in pages]
     lines = [[line.text for line in split_lines(t)] for t in texts]
     htmls = [common.html_page(ls)[0] for ls in lines]
@@ -148,223 +78,229 @@ def throughput(pages: Sequence[common.DevPage], model: cleanews.Model, repeats: 
         for p in pages:
             cleanews.label_page(p.data, model)
 
-    runners: dict[str, Callable[[], None]] = {"cleanews": run_cleanews}
+    peers: dict[str, Callable[[], None]] = {}
     if common.have("justext"):
-        runners["jusText"] = lambda: [common.justext_run(h) for h in htmls] and None
+        peers["jusText"] = lambda: [common.justext_run(h) for h in htmls] and None
     if common.have("trafilatura"):
-        runners["trafilatura"] = lambda: [common.trafilatura_run(h) for h in htmls] and None
-    runners["line rule"] = lambda: [common.rule_keep(ls) for ls in lines] and None
-
-    section(f"Throughput, in-process, one core: {len(pages)} dev pages, {mb(size):.2f} MB of UTF-8 text")
+        peers["trafilatura"] = lambda: [common.trafilatura_run(h) for h in htmls] and None
+    section(f"Per core: marginal rate in-process, one core, CPU time: {len(pages)} dev pages, {mb(size):.2f} MB")
     for p in common.peers():
-        if not p.available:
+        if not p.available and p.name in ("jusText", "trafilatura"):
             print(f"note: {p.name} skipped ({p.note})")
-    # Warm-up (imports, lazy tables, first-call set-up), untimed.
-    for fn in runners.values():
+    for fn in (run_cleanews, *peers.values()):  # warm-up: imports, lazy tables, first calls
         fn()
-
-    clean_times: list[float] = []
-    rows = []
-    for name, fn in runners.items():
-        if name == "cleanews":
-            continue
-        tc, tp, ratios = [], [], []
-        for r in range(repeats):
+    own: list[float] = []
+    rows: list[list[object]] = []
+    ratios: dict[str, Spread] = {}
+    for name, fn in peers.items():
+        tc, tp = [], []
+        for r in range(rounds):
             if r % 2 == 0:
-                a, b = timed(run_cleanews), timed(fn)
+                tc.append(cpu_pass(run_cleanews))
+                tp.append(cpu_pass(fn))
             else:
-                b, a = timed(fn), timed(run_cleanews)
-            tc.append(a)
-            tp.append(b)
-            ratios.append(b / a)
-        clean_times += tc
-        t_peer = statistics.median(tp)
-        rows.append(
-            [
-                name,
-                t_peer,
-                mb(size) / t_peer,
-                len(pages) / t_peer,
-                statistics.median(tc),
-                statistics.median(ratios),
-                f"{min(ratios):.2f}-{max(ratios):.2f}",
-            ]
-        )
-    t_clean = statistics.median(clean_times) if clean_times else timed(run_cleanews)
-    rows.insert(0, ["cleanews", t_clean, mb(size) / t_clean, len(pages) / t_clean, None, None, ""])
+                tp.append(cpu_pass(fn))
+                tc.append(cpu_pass(run_cleanews))
+        own += tc
+        ratios[name] = Spread.of([p / c for p, c in zip(tp, tc)])
+        rows.append([name, *Spread.of([mb(size) / t for t in tp]).cells(), *ratios[name].cells()])
+    if not own:
+        own = [cpu_pass(run_cleanews) for _ in range(rounds)]
+    rows.insert(0, ["cleanews", *Spread.of([mb(size) / t for t in own]).cells(), None, None, None])
+    heads = ["system", "MB/s min", "MB/s median", "MB/s max", "cleanews/peer min", "median", "max"]
+    print(common.table(heads, rows, floatfmt=".2f"))
     print(
-        common.table(
-            ["system", "s/pass", "MB/s", "pages/s", "cleanews s (pairs)", "cleanews/peer", "range"],
-            rows,
-            floatfmt=".2f",
-        )
+        f"{rounds} rounds per peer, each a pair of passes alternating which runs first; MB/s from the CPU time of a\n"
+        "pass. cleanews/peer = peer time / cleanews time of the same pair (above 1:\n"
+        "cleanews is faster). cleanews gets bytes (decoding included); the peers get prebuilt HTML (building it and\n"
+        "mapping their output back to lines is not timed). Caches are cleared before every pass."
     )
-    print(
-        f"{repeats} passes per pair, alternating which runs first; medians. cleanews/peer = peer time / cleanews "
-        "time\nof the same pair (above 1.0: cleanews is faster). cleanews gets bytes (decoding included);"
-        " the peers get\nprebuilt HTML (building it and mapping their output back to lines is not timed)."
-        " Caches are cleared before\nevery pass. Target: cleanews/jusText >= 1.0."
-    )
+    out = []
+    for name, target in (("jusText", PER_CORE_TARGET), ("trafilatura", None)):
+        if name in ratios and target is not None:
+            out.append(Target(f"per core: cleanews / {name}", ratios[name].median, target, True, "x", "median ratio"))
+        elif name in ratios:
+            print(f"cleanews / {name}: {ratios[name].median:.2f}x (median; no target)")
+    return out
 
 
-# -- cold start ----------------------------------------------------------------------
-def wall(cmd: Sequence[str], **kw: object) -> float:
-    t0 = time.perf_counter()
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, cwd=common.ROOT, **kw)
-    return time.perf_counter() - t0
-
-
-def cold_start(runs: int) -> None:
+# -- start-up ------------------------------------------------------------------------
+def startup(runs: int) -> list[Target]:
     seed = common.SEED_PAGE.relative_to(common.ROOT)
+    py = sys.executable
     cases = [
-        ("python -c pass", [sys.executable, "-c", "pass"]),
-        ("python -c 'import cleanews'", [sys.executable, "-c", "import cleanews"]),
-        ("... + cleanews.load_model()", [sys.executable, "-c", "import cleanews; cleanews.load_model()"]),
+        ("python -c pass", [py, "-c", "pass"]),
+        ("... + the imports of `cleanews clean`", [py, "-c", "import cleanews.cli"]),
+        ("... + load_model()", [py, "-c", "import cleanews.cli; cleanews.cli.load_model()"]),
         (f"cleanews clean {seed}", [cleanews_exe(), "clean", str(seed)]),
     ]
-    section(f"Cold start: a new process, wall time, one core ({runs} runs after one untimed run)")
-    rows = []
+    section(f"Start-up: a new process, one core ({runs} runs after one untimed run)")
+    rows, last = [], None
     for label, cmd in cases:
-        wall(cmd)
-        times = [wall(cmd) for _ in range(runs)]
-        rows.append([label, statistics.median(times), min(times), max(times)])
-    print(common.table(["command", "median s", "min s", "max s"], rows))
-    print("The last row is the cold start; the rows above it split it (interpreter, imports, model load).")
-    print("Target: <= 1.5 s.")
+        launch(cmd)
+        got = [launch(cmd) for _ in range(runs)]
+        walls, cpus = Spread.of([g["wall"] for g in got]), Spread.of([g["cpu"] for g in got])
+        rows.append([label, *walls.cells(), *cpus.cells()])
+        last = walls, cpus
+    heads = ["command", "wall min s", "median", "max", "CPU min s", "median", "max"]
+    print(common.table(heads, rows))
+    print("The last row is the start-up; the rows above split it (interpreter, imports, model load).")
+    note = load_note()
+    if note:
+        print(note)
+    assert last is not None
+    walls, cpus = last
+    return [
+        Target("start-up: wall", walls.median, STARTUP_TARGET_S, False, " s", "median, wall"),
+        Target("start-up: CPU (idle-core wall)", cpus.median, STARTUP_TARGET_S, False, " s", "median, user+sys"),
+    ]
 
 
-# -- growth --------------------------------------------------------------------------
-def build_page(pages: Sequence[common.DevPage], size: int, path: Path) -> int:
-    """Write one page of about `size` bytes, the dev pages repeated, cut at a line end; return its size.
-
-    Written page by page, so this process never holds the big page.
-    """
+# -- per-file fixed cost -------------------------------------------------------------
+def tiny_pages(pages: Sequence[common.DevPage], n: int, root: Path) -> int:
+    """``n`` tiny pages (the first three lines of dev pages) under ``root``; their total size."""
+    root.mkdir(parents=True)
     total = 0
-    with open(path, "wb") as fh:
-        while total < size:
-            for p in pages:
-                chunk = p.data if p.data.endswith(b"\n") else p.data + b"\n"
-                if total + len(chunk) > size:
-                    cut = chunk.rfind(b"\n", 0, size - total)
-                    chunk = chunk[: cut + 1] if cut >= 0 else b""
-                    fh.write(chunk)
-                    return total + len(chunk)
-                fh.write(chunk)
-                total += len(chunk)
+    for k in range(n):
+        data = b"".join(pages[k % len(pages)].data.splitlines(keepends=True)[:3])
+        (root / f"tiny{k:04d}.txt").write_bytes(data)
+        total += len(data)
     return total
 
 
-def growth_child(path: str) -> None:
-    """In a fresh process: load the model, label one page, print time and memory as JSON."""
-    model = cleanews.load_model()
-    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * MAXRSS_SCALE
-    data = Path(path).read_bytes()
-    t0 = time.perf_counter()
-    result = cleanews.label_page(data, model)
-    elapsed = time.perf_counter() - t0
-    lines = sum(1 for line in result.lines if not line.blank)
-    print(json.dumps({"seconds": elapsed, "base": base, "lines": lines}))
+def fixed_cost(pages: Sequence[common.DevPage], model: cleanews.Model, rounds: int) -> list[Target]:
+    from cleanews.run.plan import plan
+    from cleanews.run.pool import run
 
-
-def growth(pages: Sequence[common.DevPage], max_mb: float, timeout: float) -> None:
-    section("Growth: one page of each size (dev pages repeated), each in a fresh process, one core")
-    rows, skipped = [], []
-    with tempfile.TemporaryDirectory(prefix="cleanews-growth-") as tmp:
-        for label, size in SIZES:
-            if size > max_mb * 1e6:
-                skipped.append(label)
-                continue
-            path = Path(tmp) / f"page-{size}.txt"
-            real = build_page(pages, size, path)
-            cmd = [sys.executable, __file__, "--growth-child", str(path)]
-            try:
-                run = launch(cmd, timeout=timeout)
-            except subprocess.TimeoutExpired:
-                rows.append([label, real, None, None, None, None, None, None, None, f"timed out after {timeout:.0f} s"])
-                continue
-            except subprocess.CalledProcessError as exc:
-                err = ((exc.stderr or "").strip().splitlines() or ["?"])[-1]
-                rows.append([label, real, None, None, None, None, None, None, None, f"failed: {err[:60]}"])
-                continue
-            finally:
-                path.unlink(missing_ok=True)
-            r = json.loads(run["stdout"].strip().splitlines()[-1])
-            r["peak"] = run["maxrss"]
-            extra = r["peak"] - r["base"]
-            rows.append(
-                [
-                    label,
-                    real,
-                    r["lines"],
-                    r["seconds"],
-                    r["seconds"] / mb(real),
-                    mb(real) / r["seconds"],
-                    mb(r["base"]),
-                    mb(r["peak"]),
-                    mb(extra),
-                    f"{extra / real:.1f}x page" if real >= 1e6 else "",
-                ]
-            )
-    print(
-        common.table(
-            ["page", "bytes", "lines", "time s", "s/MB", "MB/s", "RSS loaded MB", "peak RSS MB", "peak-loaded MB", ""],
-            rows,
-            floatfmt=".2f",
-        )
-    )
-    print("time: label_page on the page's bytes (decoding included, model load excluded); RSS from ru_maxrss.")
-    print("The repeated dev pages repeat lines, so per-page caches of line features help more than on real pages.")
-    if skipped:
-        print(f"skipped (over --max-mb {max_mb:g}): {', '.join(skipped)}")
-
-
-# -- jobs ----------------------------------------------------------------------------
-def jobs(pages: Sequence[common.DevPage], runs: int) -> None:
-    n_cpus = len(ALL_CPUS) if ALL_CPUS else os.cpu_count() or 1
+    n = 300
+    section(f"Per-file fixed cost: {n} tiny pages cleaned in-process (read, label, write JSON Lines), one core")
+    options = cleanews.CleanOptions()
     size = sum(len(p.data) for p in pages)
-    section(f"--jobs 1 vs --jobs 2: cleanews clean on a folder of {len(pages)} dev pages ({mb(size):.2f} MB)")
-    rows = []
-    with tempfile.TemporaryDirectory(prefix="cleanews-jobs-") as tmp:
-        src = Path(tmp) / "pages"
-        src.mkdir()
+
+    def label_all() -> None:
         for p in pages:
-            (src / f"{p.name}.txt").write_bytes(p.data)
-        base = None
-        for n in (1, 2):
-            times, peaks = [], []
-            for r in range(runs + 1):
-                out = Path(tmp) / f"out-{n}-{r}"
-                run = launch([cleanews_exe(), "clean", str(src), "-o", str(out), "--jobs", str(n)], all_cpus=True)
-                t, peak = run["wall"], run["maxrss"]
-                shutil.rmtree(out, ignore_errors=True)
-                if r:  # the first run is untimed (file cache)
-                    times.append(t)
-                    peaks.append(peak)
-            med = statistics.median(times)
-            base = base or med
-            rows.append(
-                [
-                    f"--jobs {n}",
-                    med,
-                    min(times),
-                    max(times),
-                    mb(size) / med,
-                    len(pages) / med,
-                    base / med,
-                    mb(max(peaks)),
-                ]
-            )
+            cleanews.label_page(p.data, model)
+
+    label_all()
+    rate = size / min(cpu_pass(label_all) for _ in range(2))  # bytes per CPU second, marginal
+    costs = []
+    with tempfile.TemporaryDirectory(prefix="cleanews-fixed-") as tmp:
+        src = Path(tmp) / "tiny"
+        tiny = tiny_pages(pages, n, src)
+        for r in range(rounds + 1):
+            out = Path(tmp) / f"out{r}"
+            t = cpu_pass(lambda out=out: run(plan([str(src)], out, "jsonl"), model, options, "jsonl", workers=1))
+            if r:
+                costs.append((t - tiny / rate) / n * 1e3)
+            shutil.rmtree(out)
+    spread = Spread.of(costs)
+    print(common.table(["", "min ms", "median ms", "max ms"], [["fixed cost per file", *spread.cells()]]))
     print(
-        common.table(
-            ["command", "median s", "min s", "max s", "MB/s", "pages/s", "speed-up", "peak RSS MB"],
-            rows,
-            floatfmt=".2f",
-        )
+        f"CPU time per file less the marginal cost of its bytes ({tiny / n:.0f} bytes a page at {mb(rate):.2f} MB/s);"
+        f" {rounds} rounds\nafter an untimed one. Target: half the cost before issue 17 ({FIXED_BEFORE_MS} ms)."
     )
-    print(f"Whole processes (start-up and model load included), {runs} runs after one untimed run, free to use")
-    print(f"{n_cpus} CPU(s) (thread pools still at 1 thread); peak RSS: the largest process of the run.")
-    if n_cpus < 2:
+    return [Target("per-file fixed cost", spread.median, FIXED_BEFORE_MS / 2, False, " ms", "median, CPU")]
+
+
+# -- workers -------------------------------------------------------------------------
+def make_batch(pages: Sequence[common.DevPage], n: int, root: Path) -> int:
+    """``n`` pages (the dev pages, cycled) in folders of 100 under ``root``; their total size."""
+    total = 0
+    for k in range(n):
+        folder = root / f"part{k // 100:02d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        p = pages[k % len(pages)]
+        (folder / f"{k:04d}_{p.name}.txt").write_bytes(p.data)
+        total += len(p.data)
+    return total
+
+
+def jobs(pages: Sequence[common.DevPage], runs: int) -> list[Target]:
+    cpus = len(ALL_CPUS) if ALL_CPUS else os.cpu_count() or 1
+    big = f"{BATCH_PAGES:,}-page batch"
+    rows, wall, est, picked = [], {}, {}, {}
+    section(f"Workers: cleanews clean DIR -o OUT --format jsonl --jobs N, whole processes, {cpus} CPUs")
+    # The part of a run no worker can share: the parent's imports and model load.
+    serial = min(
+        launch([sys.executable, "-c", "import cleanews.cli; cleanews.cli.load_model()"])["cpu"] for _ in range(3)
+    )
+    with tempfile.TemporaryDirectory(prefix="cleanews-jobs-") as tmp:
+        for name, n_pages in (("dev pages", len(pages)), (big, BATCH_PAGES)):
+            src = Path(tmp) / name.replace(" ", "-")
+            size = make_batch(pages, n_pages, src)
+            cpu1 = None
+            for n in (1, 2, 0):
+                got = [_clean_folder(src, Path(tmp) / f"out-{n}-{r}", n) for r in range(runs)]
+                walls, cpu = Spread.of([g["wall"] for g in got]), Spread.of([g["cpu"] for g in got]).median
+                workers = picked[(name, n)] = _workers_logged(got[-1]["stderr"])
+                cpu1 = cpu1 or cpu
+                wall[(name, n)] = walls.median
+                # On an idle machine: the serial part, then the rest shared by the workers.
+                est[(name, n)] = cpu1 / (serial + (cpu - serial) / max(1, min(workers, cpus)))
+                speedup = wall[(name, 1)] / walls.median
+                label = f"{workers} (this one)" if workers == 1 else str(workers)
+                rows.append(
+                    [
+                        name,
+                        n_pages,
+                        f"--jobs {n}",
+                        label,
+                        *walls.cells(),
+                        cpu,
+                        mb(size) / walls.median,
+                        speedup,
+                        est[(name, n)],
+                        mb(got[-1]["maxrss"]),
+                    ]
+                )
+    heads = [
+        "folder",
+        "files",
+        "command",
+        "workers",
+        "wall min s",
+        "median",
+        "max",
+        "CPU s",
+        "MB/s",
+        "speed-up",
+        "idle est.",
+        "peak RSS MB",
+    ]
+    print(common.table(heads, rows, floatfmt=".2f"))
+    print(
+        f"{runs} runs each; speed-up: wall of --jobs 1 / wall (medians). CPU s: the run's processes together.\n"
+        f"idle est.: the speed-up an idle machine would give, from CPU times: CPU of --jobs 1 / (serial + (CPU -\n"
+        f"serial) / workers), serial = the parent's imports and model load ({serial:.2f} s CPU)."
+    )
+    note = load_note()
+    if note:
+        print(note.split(";")[0] + ": wall times of parallel runs cannot be trusted now; read idle est.")
+    if cpus < 2:
         print("note: only one CPU is available, so --jobs 2 cannot be faster here.")
+    how = f"{BATCH_PAGES:,} pages, medians"
+    return [
+        Target("workers: --jobs 2 over --jobs 1, wall", wall[(big, 1)] / wall[(big, 2)], JOBS_TARGET, True, "x", how),
+        Target("workers: --jobs 2 over --jobs 1, idle est.", est[(big, 2)], JOBS_TARGET, True, "x", how),
+        Target("workers: --jobs 0 on the dev pages", picked[("dev pages", 0)], 1, False, " process", "as logged"),
+        Target("workers: --jobs 0 on the batch", picked[(big, 0)], min(2, cpus), True, " processes", "as logged"),
+    ]
+
+
+def _clean_folder(src: Path, out: Path, n: int) -> dict:
+    cmd = [cleanews_exe(), "-v", "clean", str(src), "-o", str(out), "--format", "jsonl", "--jobs", str(n)]
+    try:
+        return launch(cmd, all_cpus=ALL_CPUS)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def _workers_logged(stderr: str) -> int:
+    """How many processes a run says it labelled with (its --verbose log); 0 when it did not say."""
+    for line in stderr.splitlines():
+        if "worker process" in line:
+            return int(line.split(":", 1)[-1].split()[0])
+    return 0
 
 
 # -- profile -------------------------------------------------------------------------
@@ -390,24 +326,19 @@ def profile(pages: Sequence[common.DevPage], model: cleanews.Model) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--model", help="model file (default: the shipped model)")
-    ap.add_argument("--max-mb", type=float, default=100, help="largest growth page in MB (default 100)")
-    ap.add_argument("--repeats", type=int, default=3, help="timed passes per throughput pair (default 3)")
-    ap.add_argument("--cold-runs", type=int, default=5, help="cold-start runs (default 5)")
+    ap.add_argument("--rounds", type=int, default=5, help="rounds of throughput pairs and fixed-cost runs (default 5)")
+    ap.add_argument("--startup-runs", type=int, default=7, help="timed runs of each start-up command (default 7)")
     ap.add_argument("--jobs-runs", type=int, default=3, help="runs of each --jobs setting (default 3)")
+    ap.add_argument("--max-mb", type=float, default=10, help="largest growth page in MB (default 10; up to 100)")
     ap.add_argument("--growth-timeout", type=float, default=3600, help="seconds allowed per growth page")
     ap.add_argument("--cpu", type=int, help="the CPU to pin to (default: the highest this process may use)")
-    ap.add_argument(
-        "--only",
-        default=",".join(SECTIONS[:4]),
-        help=f"sections to run, of {','.join(SECTIONS)} (default: all but profile)",
-    )
-    ap.add_argument("--profile", action="store_true", help="also profile label_page on the dev pages (pyinstrument)")
+    ap.add_argument("--only", default=",".join(DEFAULT_SECTIONS), help=f"sections, of {','.join(SECTIONS)}")
     ap.add_argument("--growth-child", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.growth_child:
-        growth_child(args.growth_child)
+        growth.growth_child(args.growth_child)
         return 0
-    only = {s.strip() for s in args.only.split(",") if s.strip()} | ({"profile"} if args.profile else set())
+    only = {s.strip() for s in args.only.split(",") if s.strip()}
     unknown = only - set(SECTIONS)
     if unknown:
         ap.error(f"unknown section(s) {', '.join(sorted(unknown))}; choose from {', '.join(SECTIONS)}")
@@ -415,29 +346,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(logging.CRITICAL)
 
     common.print_header("cleanews speed benchmark")
-    print(pin_one_core(args.cpu))
-    if args.model:  # every child process (cold start, growth, --jobs) uses it too
+    print(timing.pin_one_core(ALL_CPUS, args.cpu))
+    if args.model:  # every child process (start-up, growth, --jobs) uses it too
         os.environ["CLEANEWS_MODEL"] = str(Path(args.model).resolve())
     try:
         model = cleanews.load_model(args.model)
     except cleanews.ModelError as exc:
         print(f"cannot run: {exc}")
         return 3
-    print(f"model: {model.path}")
+    data = model.card.get("training_data", {})
+    print(f"model: {model.path} ({data.get('pages', '?')} training pages, data sha256 {data.get('sha256', '?')[:12]})")
     pages = common.dev_pages()
     if pages is None:
-        print(f"note: {common.DEV} is absent: throughput, growth, jobs and profile are skipped (they use its pages)")
-
+        print(f"note: {common.DEV} is absent: only the start-up is measured (the rest uses its pages)")
+    t0 = time.perf_counter()
+    targets: list[Target] = []
     if "throughput" in only and pages:
-        throughput(pages, model, args.repeats)
-    if "cold" in only:
-        cold_start(args.cold_runs)
-    if "growth" in only and pages:
-        growth(pages, args.max_mb, args.growth_timeout)
+        targets += throughput(pages, model, args.rounds)
+    if "startup" in only:
+        targets += startup(args.startup_runs)
+    if "fixed" in only and pages:
+        targets += fixed_cost(pages, model, args.rounds)
     if "jobs" in only and pages:
-        jobs(pages, args.jobs_runs)
+        targets += jobs(pages, args.jobs_runs)
+    if "growth" in only and pages:
+        growth.growth(pages, args.max_mb, args.growth_timeout)
     if "profile" in only and pages:
         profile(pages, model)
+    if targets:
+        section("Issue 17: the figures beside their targets")
+        print(timing.targets_table(targets))
+        print("Ray workers are measured by benchmarks/ray_bench.py (2 workers >= 1.7x one, rows identical).")
+    print(f"\n({time.perf_counter() - t0:.0f} s)")
     return 0
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import functools
+import io
 import json
 import os
 import re
@@ -33,6 +34,7 @@ from cleanews.data.labelled import read_labelled
 from cleanews.data.labels import LABELS
 from cleanews.features.measures import FEATURE_VERSION
 from cleanews.model.store import Model, load_model
+from cleanews.run.progress import RunDisplay
 
 from .conftest import ROOT
 
@@ -219,7 +221,7 @@ def crawl(tmp_path: Path) -> Path:
     write(root / "a" / "b.txt", PAGE)
     write(root / "a" / "deeper" / "c.txt", PAGE.replace("台风", "暴雨"))
     write(root / "d.txt", PAGE.replace("\n", "\r\n"))
-    write(root / "skip.htm", PAGE)
+    write(root / "skip.md", PAGE)
     return root
 
 
@@ -228,16 +230,18 @@ def test_folder_is_mirrored_under_the_output_folder(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     result = invoke(runner, "clean", "crawl", "-o", "out", "--jobs", "1")
-    assert sorted(tree(tmp_path / "out")) == ["crawl/a/b.txt", "crawl/a/deeper/c.txt", "crawl/d.txt"]
-    assert (tmp_path / "out/crawl/a/b.txt").read_text(encoding="utf-8") == clean_page(PAGE, model)
+    assert sorted(tree(tmp_path / "out")) == ["a/b.txt", "a/deeper/c.txt", "d.txt"]
+    assert (tmp_path / "out/a/b.txt").read_text(encoding="utf-8") == clean_page(PAGE, model)
     assert result.stdout == ""
     files, lines, kept, failed = summary(result.stderr)
     assert (files, failed) == (3, 0)
     assert lines == 3 * sum(1 for line in PAGE.splitlines() if line.strip())
     assert 0 < kept < lines
-    # the same folder named by its absolute path gives the same layout
+    # the same folder named by its absolute path, or with a slash, gives the same layout
     invoke(runner, "clean", str(crawl), "-o", str(tmp_path / "out2"), "--jobs", "1", "--format", "jsonl")
-    assert sorted(tree(tmp_path / "out2")) == ["crawl/a/b.jsonl", "crawl/a/deeper/c.jsonl", "crawl/d.jsonl"]
+    assert sorted(tree(tmp_path / "out2")) == ["a/b.jsonl", "a/deeper/c.jsonl", "d.jsonl"]
+    invoke(runner, "clean", "crawl/", "-o", "out3/", "--jobs", "1")
+    assert sorted(tree(tmp_path / "out3")) == ["a/b.txt", "a/deeper/c.txt", "d.txt"]
 
 
 def test_links_and_the_current_folder_are_mirrored_by_their_path(
@@ -245,32 +249,32 @@ def test_links_and_the_current_folder_are_mirrored_by_their_path(
 ) -> None:
     (crawl / "a" / "link.txt").symlink_to(crawl / "d.txt")
     invoke(runner, "clean", str(crawl), "-o", str(tmp_path / "out"), "--jobs", "1")
-    assert "crawl/a/link.txt" in tree(tmp_path / "out")
+    assert "a/link.txt" in tree(tmp_path / "out")
     monkeypatch.chdir(crawl)
     invoke(runner, "clean", ".", "-o", str(tmp_path / "here"), "--jobs", "1")
     assert sorted(tree(tmp_path / "here")) == ["a/b.txt", "a/deeper/c.txt", "a/link.txt", "d.txt"]
 
 
-def test_several_files_are_mirrored(runner: CliRunner, crawl: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_several_files_go_by_their_names(runner: CliRunner, crawl: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(crawl)
     invoke(runner, "clean", "a/b.txt", "d.txt", "-o", "../DIR", "--format", "tsv", "--jobs", "1")
-    assert sorted(tree(crawl.parent / "DIR")) == ["a/b.tsv", "d.tsv"]
+    assert sorted(tree(crawl.parent / "DIR")) == ["b.tsv", "d.tsv"]
 
 
 def test_glob_chooses_the_files_of_a_folder(runner: CliRunner, crawl: Path, tmp_path: Path) -> None:
-    invoke(runner, "clean", str(crawl), "-o", str(tmp_path / "out"), "--glob", "*.htm", "--jobs", "1")
-    assert sorted(tree(tmp_path / "out")) == ["crawl/skip.txt"]
+    invoke(runner, "clean", str(crawl), "-o", str(tmp_path / "out"), "--glob", "*.md", "--jobs", "1")
+    assert sorted(tree(tmp_path / "out")) == ["skip.txt"]
 
 
 def test_clashing_output_names_in_a_folder_are_not_overwritten(
     runner: CliRunner, crawl: Path, tmp_path: Path, model: Model
 ) -> None:
-    write(crawl / "skip.txt", "另一页\n")  # skip.htm and skip.txt would both become skip.txt
+    write(crawl / "skip.txt", "另一页\n")  # skip.md and skip.txt would both become skip.txt
     result = invoke(runner, "clean", str(crawl), "-o", str(tmp_path / "out"), "--glob", "skip.*", "--jobs", "1", code=1)
     (error,) = [line for line in result.stderr.splitlines() if line.startswith("cleanews: ")]
     assert error.startswith(f"cleanews: {crawl / 'skip.txt'}: skipped") and "rename" in error
     assert summary(result.stderr)[3] == 1
-    assert (tmp_path / "out/crawl/skip.txt").read_text(encoding="utf-8") == clean_page(PAGE, model)
+    assert (tmp_path / "out/skip.txt").read_text(encoding="utf-8") == clean_page(PAGE, model)
 
 
 def test_several_inputs_need_an_output_folder(runner: CliRunner, crawl: Path) -> None:
@@ -324,7 +328,8 @@ def test_jsonl_reports_every_line(runner: CliRunner, tmp_path: Path) -> None:
     lines = PAGE.split("\n")[:-1]
     assert len(records) == len(lines)
     for i, (rec, text) in enumerate(zip(records, lines), start=1):
-        assert list(rec) == ["line", "text", "label", "confidence", "kept"]
+        assert list(rec) == ["line", "text", "label", "confidence", "kept", "spans"]
+        assert isinstance(rec["spans"], list)
         assert rec["line"] == i and rec["text"] == text
         if text.strip():
             assert rec["label"] in LABELS
@@ -354,7 +359,7 @@ def test_tsv_gives_the_page_back_byte_for_byte(runner: CliRunner, tmp_path: Path
 def test_unknown_format_is_bad_usage(runner: CliRunner, tmp_path: Path) -> None:
     path = write(tmp_path / "page.txt", PAGE)
     result = invoke(runner, "clean", str(path), "--format", "html", code=2)
-    assert "text, jsonl, tsv" in result.stderr
+    assert "'text', 'jsonl', 'tsv'" in result.stderr
 
 
 # -- choosing what is kept ---------------------------------------------------------
@@ -403,7 +408,7 @@ def test_output_over_the_input_is_refused(runner: CliRunner, crawl: Path, monkey
     result = invoke(runner, "clean", str(page), str(crawl / "a" / "b.txt"), "-o", str(crawl), code=2)
     assert "d.txt" in result.stderr
     monkeypatch.chdir(crawl.parent)
-    result = invoke(runner, "clean", "crawl", "-o", ".", code=2)  # crawl/x.txt -> ./crawl/x.txt
+    result = invoke(runner, "clean", "crawl", "-o", ".", "--keep-dirs", code=2)  # crawl/x.txt -> ./crawl/x.txt
     assert "inside the input folder" in result.stderr
     assert tree(crawl) == before
 
@@ -423,6 +428,11 @@ def test_two_inputs_written_to_one_place_are_refused(runner: CliRunner, tmp_path
     result = invoke(
         runner, "clean", str(tmp_path / "x" / "crawl"), str(tmp_path / "y" / "crawl"), "-o", str(tmp_path / "o"), code=2
     )
+    assert "both be written" in result.stderr and "--keep-dirs" in result.stderr
+    result = invoke(
+        runner, "clean", str(tmp_path / "x" / "crawl"), str(tmp_path / "y" / "crawl"), "-o", str(tmp_path / "o"),
+        "--keep-dirs", code=2,
+    )  # under their names: both crawl/p.txt
     assert "both be written" in result.stderr
     assert not (tmp_path / "o").exists()
 
@@ -450,13 +460,13 @@ def test_failed_write_leaves_no_partial_file(
     runner: CliRunner, crawl: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out = tmp_path / "out"
-    write(out / "crawl" / "d.txt", "an earlier, complete output\n")
+    write(out / "d.txt", "an earlier, complete output\n")
     monkeypatch.setattr(pool_module, "write_result", _failing_writer(OSError(errno.ENOSPC, "No space left on device")))
     result = invoke(runner, "clean", str(crawl), "-o", str(out), "--jobs", "1", code=1)
     assert result.stderr.count("No space left on device") == 3
     assert summary(result.stderr)[3] == 3
     # no target, no temporary file; an earlier output is left as it was
-    assert tree(out) == {"crawl/d.txt": b"an earlier, complete output\n"}
+    assert tree(out) == {"d.txt": b"an earlier, complete output\n"}
 
 
 def test_interrupted_write_leaves_no_partial_file(
@@ -478,7 +488,7 @@ def test_broken_pipe_stops_quietly(runner: CliRunner, tmp_path: Path, monkeypatc
         yield Closed()
 
     monkeypatch.setattr(pool_module, "stdout_output", closed_stdout)
-    result = invoke(runner, "clean", str(write(tmp_path / "page.txt", PAGE)), code=1)
+    result = invoke(runner, "clean", str(write(tmp_path / "page.txt", PAGE)), code=0)
     assert result.stderr == ""
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
@@ -517,7 +527,7 @@ def test_bad_inputs_are_named_and_the_batch_goes_on(runner: CliRunner, tmp_path:
     assert (files, failed) == (6, len(expected))
     assert lines > 0 and kept > 0
     written = sorted(tree(tmp_path / "out"))
-    assert "pages/good.txt" in written and "pages/z_good.txt" in written
+    assert "good.txt" in written and "z_good.txt" in written
     assert not any(name in w for w in written for name in expected)
 
 
@@ -587,8 +597,8 @@ def test_edge_pages_in_a_batch(runner: CliRunner, tmp_path: Path) -> None:
     files, lines, _, failed = summary(result.stderr)
     assert (files, lines, failed) == (3, 1, 0)
     out = tree(tmp_path / "out")
-    assert out["edge/empty.tsv"] == b""
-    assert out["edge/blank.tsv"] == b"-\t\n-\t\n-\t  \n"
+    assert out["empty.tsv"] == b""
+    assert out["blank.tsv"] == b"-\t\n-\t\n-\t  \n"
 
 
 # -- encodings ------------------------------------------------------------------------
@@ -602,7 +612,7 @@ def test_legacy_encodings_are_decoded(
     out = invoke(runner, "clean", str(path), "--format", "tsv").stdout_bytes
     assert untsv(out).decode("utf-8") == text
     invoke(runner, "clean", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--jobs", "1", "--keep", ALL_LABELS)
-    assert (tmp_path / "out/in/page.txt").read_bytes() == collapse_blank_runs(text).encode("utf-8")
+    assert (tmp_path / "out/page.txt").read_bytes() == collapse_blank_runs(text).encode("utf-8")
     assert invoke(runner, "clean", str(path)).stdout == clean_page(text, model)
 
 
@@ -676,9 +686,11 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
     for n in range(4):
         write(data / f"page{n}.tsv", labelled_page(n))
     model_path = root / "models" / "tiny.joblib"
-    fast = functools.partial(cli.TrainOptions, max_iter=25)
+    from cleanews.training import train
+
+    fast = functools.partial(train.TrainOptions, max_iter=25)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(cli, "TrainOptions", fast)
+        mp.setattr(train, "TrainOptions", fast)  # the command imports it when it runs
         result = CliRunner().invoke(app, ["train", str(data), "-o", str(model_path), "--folds", "2"])
     assert result.exit_code == 0, (result.stdout, result.stderr, result.exception)
     return data, model_path, result.stdout
@@ -769,12 +781,31 @@ def test_unusable_models_exit_3(
 # -- help ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("command", [[], ["clean"], ["train"], ["evaluate"], ["info"]])
-def test_help_gives_an_example_and_the_exit_codes(runner: CliRunner, command: list[str]) -> None:
-    text = invoke(runner, *command, "--help").stdout
+@pytest.mark.parametrize(
+    ("command", "codes", "not_codes"),
+    [
+        ([], ["1 one or more inputs failed", "3 the model cannot be loaded"], []),
+        (["clean"], ["1 one or more inputs failed", "3 the model cannot be loaded"], []),
+        (["train"], ["0 the model was saved", "1 it cannot be written"], ["inputs failed", "3 the model"]),
+        (["evaluate"], ["2 bad usage or bad labelled pages", "3 the model cannot be loaded"], ["inputs failed"]),
+        (["info"], ["3 the model cannot be loaded"], ["inputs failed", "2 bad usage"]),
+    ],
+)
+def test_help_gives_an_example_and_its_own_exit_codes(
+    runner: CliRunner, command: list[str], codes: list[str], not_codes: list[str]
+) -> None:
+    text = " ".join(invoke(runner, *command, "--help").stdout.split())  # help wraps lines
     assert "Example" in text
     assert "cleanews " + (command[0] if command else "clean") in text
-    assert "Exit codes" in text and "3 the model cannot be loaded" in text
+    assert "Exit codes" in text
+    assert all(code in text for code in codes), codes
+    assert not any(code in text for code in not_codes), not_codes
+
+
+def test_model_help_states_the_trust_boundary(runner: CliRunner) -> None:
+    for command in ("clean", "evaluate", "info"):
+        text = " ".join(invoke(runner, command, "--help").stdout.split())
+        assert "runs no code from the file" in text and "trust" in text
 
 
 def test_python_m_cleanews_help() -> None:
@@ -791,10 +822,12 @@ def test_version(runner: CliRunner) -> None:
     assert invoke(runner, "--version").stdout.startswith("cleanews ")
 
 
-def test_progress_counts_on_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
-    progress = cli.Progress(enabled=True)
-    progress.done(pool_module.Outcome("a.txt", True, None, 3, 1))
-    progress.done(pool_module.Outcome("b.txt", False, "no such file"))
-    progress.close()
-    err = capsys.readouterr().err
-    assert "cleaned 2 files" in err and "cleanews: b.txt: no such file" in err
+def test_failures_are_named_with_or_without_the_bar() -> None:
+    for bar in (True, False):
+        err = io.StringIO()
+        display = RunDisplay(bar, total=2, stream=err)
+        display.done(pool_module.Outcome("a.txt", True, None, 3, 1))
+        display.done(pool_module.Outcome("b.txt", False, "no such file"))
+        display.close()
+        assert "cleanews: b.txt: no such file" in err.getvalue()
+        assert display.count == 2

@@ -13,7 +13,7 @@ import pytest
 import cleanews
 from cleanews.model import classifier as model_module
 from cleanews.model.store import ModelError, load_model, save_model
-from cleanews.training.train import data_hash, held_out_split, load_pages
+from cleanews.training.train import data_hash, held_out_split, line_model_pages, load_pages
 
 from .conftest import ROOT, SEEDS, TRAINING
 
@@ -42,7 +42,8 @@ def shipped() -> cleanews.Model:
 
 def test_shipped_model_was_trained_on_the_committed_training_data(shipped: cleanews.Model) -> None:
     pages = load_pages([TRAINING])
-    assert shipped.card["training_data"]["sha256"] == data_hash(pages), (
+    # the line model learns from the pages outside TrainOptions.span_only; the span model from all
+    assert shipped.card["training_data"]["sha256"] == data_hash(line_model_pages(pages)), (
         "models/ is stale: rebuild it with 'cleanews train training_data -o models/cleanews.joblib'"
     )
 
@@ -136,15 +137,18 @@ def test_feature_version_mismatch_is_refused(tmp_path: Path, shipped: cleanews.M
         load_model(bad)
 
 
-def test_other_scikit_learn_version_only_warns(tmp_path: Path, shipped: cleanews.Model) -> None:
+def test_other_scikit_learn_version_loads_silently(tmp_path: Path, shipped: cleanews.Model) -> None:
+    """A loaded model is plain arrays: the scikit-learn that trained it does not matter."""
     payload = joblib.load(shipped.path)
     payload["card"] = dict(payload["card"], versions={"scikit-learn": "0.0.1"})
     other = tmp_path / "other.joblib"
     joblib.dump(payload, other)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        load_model(other)
-    assert any("scikit-learn 0.0.1" in str(w.message) for w in caught)
+        loaded = load_model(other)
+    assert not [w for w in caught if "scikit-learn" in str(w.message)]
+    page = "第一行\n新华社北京电 今天天气很好，人们纷纷走出家门。\n"
+    assert cleanews.label_page(page, loaded) == cleanews.label_page(page, shipped)
 
 
 @pytest.mark.parametrize("content", [b"not a model", b""])

@@ -86,7 +86,7 @@ def test_every_training_page_is_valid_and_round_trips() -> None:
     assert files, "training_data/ holds no labelled pages"
     for f in files:
         page = read_labelled(f)
-        assert format_labelled(page.lines, page.labels).encode("utf-8") == f.read_bytes(), f
+        assert format_labelled(page.lines, page.labels, page.spans).encode("utf-8") == f.read_bytes(), f
 
 
 def test_seed_labels_give_the_seeds_back_byte_for_byte(seed_texts: dict[str, str]) -> None:

@@ -17,11 +17,10 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatch
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cleanews.data.labelled import LabelledPage
 from cleanews.data.labels import LABEL_INDEX, LABELS
 from cleanews.decide import decide
 from cleanews.features.context import context_features
@@ -31,7 +30,9 @@ from cleanews.model.chain import LabelChain
 from cleanews.model.linear import OneVsRestLinear
 from cleanews.model.trees import MAX_DEPTH, TreeEnsemble
 from cleanews.text.lines import Line, is_blank, normalise_many
-from cleanews.training.evaluate import calibration_error
+
+if TYPE_CHECKING:
+    from cleanews.data.labelled import LabelledPage
 
 logger = logging.getLogger(__name__)
 
@@ -118,6 +119,8 @@ def _fit_temperature_ece(probs: np.ndarray, y: np.ndarray) -> float:
     Used after smoothing: the log-loss fit there is pulled up by a few confident mistakes
     in the training pages' labels and left the dev pages under-confident (ECE 0.054).
     """
+    from cleanews.training.evaluate import calibration_error  # training only
+
     logp = np.log(np.clip(probs, 1e-12, 1.0))
     grid = np.round(np.arange(0.5, 4.0001, 0.05), 2)
     errors = []
@@ -231,6 +234,7 @@ class LineClassifier:
             [np.full(len(yk), not fnmatch(p.name, self.calibration_exclude)) for p, yk in zip(pages, ys)]
         )
         w = np.where(real, self.real_weight, 1.0)
+        w *= np.concatenate([np.full(len(yk), p.weight) for p, yk in zip(pages, ys)])  # e.g. train --weight
 
         # Out-of-fold pass-one probabilities, folds grouped by page.
         oof = np.zeros((len(y), len(LABELS)))

@@ -14,7 +14,7 @@ from contextlib import contextmanager, suppress
 from typing import IO
 
 from cleanews.api import PageResult
-from cleanews.data.labels import BLANK
+from cleanews.data.labelled import SPAN_MARK, label_column
 
 FORMATS = ("text", "jsonl", "tsv")
 EXTENSIONS = {"text": ".txt", "jsonl": ".jsonl", "tsv": ".tsv"}
@@ -33,14 +33,17 @@ def iter_jsonl(result: PageResult) -> Iterator[str]:
             "label": line.label,
             "confidence": None if line.confidence is None else round(line.confidence, 4),
             "kept": line.kept,
+            "spans": [span.as_dict() for span in line.spans],
         }
         yield json.dumps(obj, ensure_ascii=False) + "\n"
 
 
 def iter_tsv(result: PageResult) -> Iterator[str]:
-    """The labelled-page format: dropping the first column gives the page back."""
+    """The labelled-page format with the spans found as ``+spam:`` marks, so a user can
+    correct both and retrain: dropping the first column gives the page back."""
     for line in result.lines:
-        yield f"{BLANK if line.label is None else line.label}\t{line.text}{line.end}"
+        marks = dict.fromkeys(span.text for span in line.spans if SPAN_MARK not in span.text and "\t" not in span.text)
+        yield f"{label_column(line.label, marks)}\t{line.text}{line.end}"
 
 
 _WRITERS = {"text": iter_text, "jsonl": iter_jsonl, "tsv": iter_tsv}

@@ -38,6 +38,7 @@ class Scores:
     ece: float | None = None
     spam_lines: int = 0
     spam_kept: int = 0
+    spans: dict[str, float] | None = None  # span characters P/R/F1 and clean characters cut
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -51,6 +52,7 @@ class Scores:
             "ece": self.ece,
             "spam_lines": self.spam_lines,
             "spam_kept": self.spam_kept,
+            "spans": self.spans,
         }
 
 
@@ -128,6 +130,15 @@ def score_lines(
     )
 
 
+def _span_lines(spans: dict[str, float] | None) -> list[str]:
+    if spans is None:
+        return []
+    return [
+        f"spam spans (characters)  P {spans['p']:.3f}  R {spans['r']:.3f}  F1 {spans['f1']:.3f}"
+        f"  gold {int(spans['gold_chars'])}   clean article characters cut {spans['clean_cut_frac']:.4%}"
+    ]
+
+
 def format_scores(s: Scores) -> str:
     """A human-readable report: headline figures, the per-label table and the confusion matrix."""
     b = s.body_char
@@ -139,6 +150,7 @@ def format_scores(s: Scores) -> str:
         else "calibration error n/a",
         f"spam lines {s.spam_lines}, kept as article {s.spam_kept}"
         + (f" ({s.spam_kept / s.spam_lines:.1%})" if s.spam_lines else ""),
+        *_span_lines(s.spans),
         "",
         f"{'label':8s} {'P':>6s} {'R':>6s} {'F1':>6s} {'n':>7s}",
     ]
@@ -151,4 +163,32 @@ def format_scores(s: Scores) -> str:
     for g in LABELS:
         if g in s.confusion:
             out.append(f"{g:8s}" + "".join(f"{s.confusion[g].get(c, 0):7d}" for c in cols))
+    return "\n".join(out)
+
+
+def format_comparison(a: Scores, b: Scores, names: tuple[str, str]) -> str:
+    """What changed from model A to model B on the same pages: headline figures, then label by label."""
+
+    def row(what: str, x: float | None, y: float | None) -> str:
+        if x is None or y is None:
+            return f"{what:14s} {'n/a':>7s} {'n/a':>7s}"
+        return f"{what:14s} {x:7.3f} {y:7.3f} {y - x:+7.3f}"
+
+    out = [
+        f"A: {names[0]}",
+        f"B: {names[1]}",
+        f"on {a.pages} pages, {a.lines} lines",
+        "",
+        f"{'':14s} {'A':>7s} {'B':>7s} {'B - A':>7s}",
+        row("macro-F1", a.macro_f1, b.macro_f1),
+        row("accuracy", a.accuracy, b.accuracy),
+        row("body chars F1", a.body_char.get("f1"), b.body_char.get("f1")),
+        row("ECE", a.ece, b.ece),
+        f"{'spam kept':14s} {a.spam_kept:7d} {b.spam_kept:7d} {b.spam_kept - a.spam_kept:+7d}",
+        "",
+        f"{'F1 by label':14s} {'A':>7s} {'B':>7s} {'B - A':>7s} {'n':>7s}",
+    ]
+    for label in a.per_label:
+        fa, fb = a.per_label[label]["f1"], b.per_label.get(label, {}).get("f1", 0.0)
+        out.append(f"{row(label, fa, fb)} {int(a.per_label[label]['support']):7d}")
     return "\n".join(out)

@@ -6,19 +6,22 @@ import hashlib
 import logging
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from fnmatch import fnmatch
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from cleanews.api import predict_lines
-from cleanews.data.labelled import LabelledPage, find_labelled, read_labelled
+from cleanews.api import predict_lines, predict_lines_and_spans
+from cleanews.data.labelled import LabelledPage, find_labelled, label_column, read_labelled
 from cleanews.data.labels import LABELS
 from cleanews.decide import decide
 from cleanews.model.classifier import LineClassifier
 from cleanews.model.store import Model
 from cleanews.training.evaluate import Scores, score_lines
+from cleanews.training.spans import SpanScores, fit_spans, oof_views, view_of
 
 logger = logging.getLogger(__name__)
 
@@ -34,23 +37,49 @@ class TrainOptions:
     real_weight: float = 3.0
     smooth: bool = True
     random_state: int = 0
+    span_only: tuple[str, ...] = ("inj_*", "hand_hijack_*")
+    """Pages (name patterns) that only the span model learns from: made to carry injected
+    spam, mostly copies of other training pages, they would shift the line model's
+    decisions on pages that have no spam inside lines."""
 
 
-def load_pages(paths: Iterable[str | Path]) -> list[LabelledPage]:
-    """Every labelled page under the given files and folders (``*.tsv``), in a stable order."""
+def line_model_pages(pages: Sequence[LabelledPage], options: TrainOptions | None = None) -> list[LabelledPage]:
+    """The pages the line model learns from: all but those of ``options.span_only``."""
+    patterns = (options or TrainOptions()).span_only
+    return [p for p in pages if not any(fnmatch(p.name, pat) for pat in patterns)]
+
+
+def load_pages(paths: Iterable[str | Path], weight: float = 1.0) -> list[LabelledPage]:
+    """Every labelled page under the given files and folders (``*.tsv``), in a stable order,
+    each weighing ``weight`` in training."""
     files = find_labelled(paths)
     if not files:
-        raise FileNotFoundError("no labelled pages (*.tsv) found; see LABELS.md for the format")
-    return [read_labelled(f) for f in files]
+        raise FileNotFoundError("no labelled pages (*.tsv) found; see docs/labels.md for the format")
+    pages = [read_labelled(f) for f in files]
+    return pages if weight == 1.0 else [replace(p, weight=weight) for p in pages]
 
 
-def data_hash(pages: Sequence[LabelledPage]) -> str:
-    """SHA-256 over page names, labels and texts: the identity of a training set."""
+def shipped_training_data() -> Path:
+    """The labelled pages the shipped model was trained on: inside the installed package,
+    or ``training_data/`` of a checkout."""
+    packaged = resources.files("cleanews").joinpath("_training_data")
+    if packaged.is_dir():
+        return Path(str(packaged))
+    checkout = Path(__file__).resolve().parents[3] / "training_data"
+    if checkout.is_dir():
+        return checkout
+    raise FileNotFoundError("the shipped training pages are not installed; reinstall cleanews from its wheel")
+
+
+def data_hash(pages: Sequence[LabelledPage], spans: bool = False) -> str:
+    """SHA-256 over page names, labels (with their ``+spam:`` marks if ``spans``) and texts:
+    the identity of a training set."""
     h = hashlib.sha256()
     for p in sorted(pages, key=lambda p: p.name):
         h.update(p.name.encode())
-        for label, line in zip(p.labels, p.lines):
-            h.update(f"{label}\t{line.text}{line.end}".encode())
+        for i, (label, line) in enumerate(zip(p.labels, p.lines)):
+            column = label_column(label, p.span_texts(i)) if spans else label
+            h.update(f"{column}\t{line.text}{line.end}".encode())
     return h.hexdigest()
 
 
@@ -75,10 +104,28 @@ def held_out_split(
     return train, test
 
 
-def train_model(paths: Iterable[str | Path], options: TrainOptions | None = None) -> Model:
-    """Fit a classifier on labelled pages; its card carries cross-validated scores."""
+def train_model(
+    paths: Iterable[str | Path],
+    options: TrainOptions | None = None,
+    *,
+    with_shipped: bool = False,
+    weight: float = 1.0,
+) -> Model:
+    """Fit a classifier on labelled pages; its card carries cross-validated scores.
+
+    ``with_shipped`` adds the shipped training pages (:func:`shipped_training_data`) to
+    ``paths``, whose pages then weigh ``weight`` times what a shipped page of their kind
+    does: retraining on top of the shipped data with a few corrected pages of your own.
+    """
     options = options or TrainOptions()
-    pages = load_pages(paths)
+    if weight <= 0:
+        raise ValueError(f"--weight must be above 0, not {weight}")
+    every = load_pages(paths, weight)
+    if with_shipped:
+        every = load_pages([shipped_training_data()]) + every
+    pages = line_model_pages(every, options)
+    names = {p.name for p in pages}
+    span_only = [p for p in every if p.name not in names]
     counts = Counter(label for p in pages for label in p.labels if label is not None)
     missing = [label for label in LABELS if counts[label] == 0]
     if missing:
@@ -101,13 +148,22 @@ def train_model(paths: Iterable[str | Path], options: TrainOptions | None = None
     cv = score_lines(
         [([LABELS[i] for i in y], [LABELS[i] for i in pred], oof[np.arange(len(y)), pred].tolist(), ["x"] * len(y))]
     )
+    views = oof_views(pages, oof)
+    views += [view_of(p, *clf.predict_proba_page(p.lines)) for p in span_only]
     del clf.oof_probs_, clf.oof_true_
+    span_model, span_card = fit_spans(views)
     card: dict[str, Any] = {
         "training_data": {
             "pages": len(pages),
             "lines": int(sum(counts.values())),
             "label_counts": {label: counts[label] for label in LABELS},
             "sha256": data_hash(pages),
+            "line_model_pages": len(pages),
+            "span_only_pages": len(span_only),
+            "span_marked_lines": sum(1 for p in every for t in p.spans if t),
+            "sha256_with_spans": data_hash(every, spans=True),
+            "with_shipped": with_shipped,
+            "weight_of_own_pages": weight,
         },
         "options": options.__dict__,
         "temperature": clf.temperature_,
@@ -118,8 +174,9 @@ def train_model(paths: Iterable[str | Path], options: TrainOptions | None = None
             "ece": cv.ece,
             "per_label": cv.per_label,
         },
+        "spans": span_card,
     }
-    return Model(clf, card)
+    return Model(clf, card, spans=span_model)
 
 
 def predict_pages(model: Model, pages: Sequence[LabelledPage]) -> list[tuple[list[str | None], list[float | None]]]:
@@ -128,9 +185,15 @@ def predict_pages(model: Model, pages: Sequence[LabelledPage]) -> list[tuple[lis
 
 
 def evaluate_model(model: Model, paths: Iterable[str | Path]) -> Scores:
-    """Score a model on labelled pages."""
+    """Score a model on labelled pages: the lines, and the spam spans inside them."""
     pages = load_pages(paths)
-    preds = predict_pages(model, pages)
-    return score_lines(
-        (list(p.labels), labels, confs, [line.text for line in p.lines]) for p, (labels, confs) in zip(pages, preds)
+    preds = [predict_lines_and_spans(model, p.lines) for p in pages]
+    scores = score_lines(
+        (list(p.labels), labels, confs, [line.text for line in p.lines]) for p, (labels, confs, _) in zip(pages, preds)
     )
+    span_scores = SpanScores()
+    for p, (_, _, spans) in zip(pages, preds):
+        for i, (label, line, found) in enumerate(zip(p.labels, p.lines, spans)):
+            span_scores.add_line(label, line.text, p.span_texts(i), found)
+    scores.spans = span_scores.as_dict()
+    return scores

@@ -35,6 +35,8 @@ Columns added by :class:`PageCleaner` (a failed page has nulls in all but ``erro
 ``labels``      list<string>            one label per line of the page, null when blank
 ``confidences`` list<double>            one calibrated confidence per line, null when blank
 ``kept``        list<bool>              whether each line was kept (labels and options)
+``spans``       list<list<struct>>      per line, its spam spans: start, end (code points,
+                                        end exclusive), label, confidence, text
 ``encoding``    string                  how the page was decoded ("str" for text input)
 ``replaced``    bool                    whether undecodable bytes were replaced
 ``error``       string                  null, or why the page could not be cleaned
@@ -65,6 +67,7 @@ from cleanews.run.ray.rows import (
     OUTPUT_COLUMNS,
     PATH,
     REPLACED,
+    SPANS,
     PageRow,
     add_columns,
     clean_one,
@@ -84,6 +87,7 @@ __all__ = [
     "OUTPUT_FORMATS",
     "PATH",
     "REPLACED",
+    "SPANS",
     "JobRunner",
     "PageCleaner",
     "PageRow",

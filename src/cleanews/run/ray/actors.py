@@ -38,6 +38,7 @@ class PageCleaner:
             with cleanews on each worker (or ``$CLEANEWS_MODEL`` there).
         keep: labels to keep, a set or ``"body,title"`` (:class:`~cleanews.CleanOptions`).
         min_confidence: drop kept lines below this confidence.
+        keep_spans: leave spam spans in the ``cleaned`` text (they are cut by default).
         text_column: the column holding the pages.
         read_paths: the column holds file paths instead; each worker reads the files
             (an unreadable file becomes an error row).
@@ -55,9 +56,11 @@ class PageCleaner:
         min_confidence: float = 0.0,
         text_column: str = "text",
         read_paths: bool = False,
+        keep_spans: bool = False,
     ) -> None:
-        self.schema = output_schema()  # first: without pyarrow, say what to install
-        self.options = CleanOptions(keep=keep_set(keep), min_confidence=min_confidence)
+        import_pyarrow()  # first: without pyarrow, say what to install (the ray extra)
+        self.schema = output_schema()
+        self.options = CleanOptions(keep=keep_set(keep), min_confidence=min_confidence, keep_spans=keep_spans)
         self.model = load_model(model_path)
         self.text_column = text_column
         self.read_paths = read_paths
@@ -95,9 +98,10 @@ class JobRunner:
         keep: Iterable[str] | str = DEFAULT_KEEP,
         min_confidence: float = 0.0,
         fmt: str = "text",
+        keep_spans: bool = False,
     ) -> None:
         self.model = load_model(model_path)
-        self.options = CleanOptions(keep=keep_set(keep), min_confidence=min_confidence)
+        self.options = CleanOptions(keep=keep_set(keep), min_confidence=min_confidence, keep_spans=keep_spans)
         self.fmt = fmt
 
     def __call__(self, batch: pa.Table) -> pa.Table:
@@ -127,6 +131,7 @@ def actor_kwargs(model_path: str | Path | None, options: CleanOptions) -> dict[s
         "model_path": None if model_path is None else str(model_path),
         "keep": sorted(options.keep),
         "min_confidence": options.min_confidence,
+        "keep_spans": options.keep_spans,
     }
 
 

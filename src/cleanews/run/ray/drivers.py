@@ -29,8 +29,9 @@ from cleanews.run.ray.cluster import (
     rows_per_block,
     run_settings,
 )
-from cleanews.run.ray.io import check_columns, check_format, read_jsonl, row_writer, split_inputs
+from cleanews.run.ray.io import check_columns, check_format, read_jsonl, split_inputs
 from cleanews.run.ray.rows import ERROR, KEPT, LABELS, PATH
+from cleanews.run.streams import RecordWriter
 
 if TYPE_CHECKING:  # pragma: no cover
     import pyarrow as pa
@@ -82,7 +83,7 @@ def clean_folder_with_ray(
     pages, jsonl = _checked_inputs(inputs, out, fmt, pattern)
     load_model(model_path)  # a missing or stale model fails here, not in every actor
     summary = Summary()
-    with row_writer(out, fmt) as writer, connected(address, num_workers) as ray, run_settings(ray):
+    with RecordWriter(out, fmt) as writer, connected(address, num_workers) as ray, run_settings(ray):
         workers = pool_size(ray, num_workers)
         if pages or jsonl:
             ds, column = _pages_dataset(ray, pages, jsonl, text_column, workers)
@@ -97,7 +98,7 @@ def clean_folder_with_ray(
             )
             tables: Iterable[Any] = cleaned.iter_batches(batch_format="pyarrow", batch_size=None)
             for table in tables:
-                writer.write(table)
+                writer.write_table(table)
                 _count_rows(summary, table, bool(jsonl), on_done)
         if not jsonl and writer.rows != len(pages):
             raise RayEngineError(f"{len(pages)} pages went in and {writer.rows} rows came out; nothing was written")

@@ -7,20 +7,16 @@ appears only when every row is in it.
 from __future__ import annotations
 
 import inspect
-import json
 import os
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cleanews.files import atomic_path
 from cleanews.run.plan import walk_pages
-from cleanews.run.ray.cluster import BLOCKS_PER_ACTOR, RayEngineError
-from cleanews.run.ray.rows import OUTPUT_COLUMNS, output_schema
+from cleanews.run.ray.cluster import BLOCKS_PER_ACTOR
+from cleanews.run.ray.rows import OUTPUT_COLUMNS
 
 if TYPE_CHECKING:  # pragma: no cover
-    import pyarrow as pa
     import ray.data
 
 JSONL_SUFFIXES = (".jsonl", ".json", ".jsonl.gz", ".json.gz")
@@ -96,95 +92,6 @@ def check_columns(ds: ray.data.Dataset, text_column: str | None) -> None:
 # --------------------------------------------------------------------------- outputs
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, bytes):
-        return value.decode("utf-8", errors="replace")
-    return str(value)  # dates and times as pyarrow gave them ("2025-03-18 11:30:28"), decimals
-
-
 def check_format(fmt: str) -> None:
     if fmt not in OUTPUT_FORMATS:
         raise ValueError(f"unknown output format {fmt!r}; choose from {', '.join(OUTPUT_FORMATS)}")
-
-
-class RowWriter:
-    """Tables of rows into one JSONL or Parquet file at ``path`` (a temporary file: see :func:`row_writer`)."""
-
-    def __init__(self, path: Path, fmt: str) -> None:
-        check_format(fmt)
-        self.path = path
-        self.fmt = fmt
-        self._fh: Any = open(path, "w", encoding="utf-8") if fmt == "jsonl" else None  # noqa: SIM115
-        self._pq: Any = None
-        self.rows = 0
-
-    def write(self, table: pa.Table) -> None:
-        if self.fmt == "jsonl":
-            for row in table.to_pylist():
-                self._fh.write(json.dumps(row, ensure_ascii=False, default=_json_default) + "\n")
-        else:
-            import pyarrow.parquet as pq
-
-            if self._pq is None:
-                self.schema = _settled(table.schema)
-                self._pq = pq.ParquetWriter(self.path, self.schema)
-            self._pq.write_table(_conform(table, self.schema))
-        self.rows += table.num_rows
-
-    def close(self, complete: bool = True) -> None:
-        """Close the file; when ``complete`` and no rows came, still a valid, empty Parquet file."""
-        if self._fh is not None:
-            self._fh.close()
-        if self._pq is not None:
-            self._pq.close()
-        elif complete and self.fmt == "parquet":
-            import pyarrow.parquet as pq
-
-            pq.write_table(output_schema().empty_table(), self.path)
-
-
-@contextmanager
-def row_writer(path: Path, fmt: str) -> Iterator[RowWriter]:
-    """A :class:`RowWriter` whose file replaces ``path`` only when the block ends normally."""
-    check_format(fmt)
-    with atomic_path(path) as tmp:
-        writer = RowWriter(tmp, fmt)
-        try:
-            yield writer
-        except BaseException:
-            writer.close(complete=False)
-            raise
-        writer.close()
-
-
-def _settled(schema: pa.Schema) -> pa.Schema:
-    """The first batch's schema, with columns of unknown type (all null so far) made text."""
-    import pyarrow as pa
-
-    return pa.schema([f.with_type(pa.large_string()) if pa.types.is_null(f.type) else f for f in schema])
-
-
-def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
-    """``table`` in the Parquet file's schema: columns in its order, nulls for missing ones."""
-    import pyarrow as pa
-
-    extra = set(table.column_names) - set(schema.names)
-    if extra:
-        raise RayEngineError(
-            f"column(s) {', '.join(sorted(extra))} appear only after the first rows; Parquet needs one "
-            "schema for the whole file: write JSONL instead, or give every record the same fields"
-        )
-    columns = []
-    for f in schema:
-        if f.name not in table.column_names:
-            columns.append(pa.nulls(table.num_rows, type=f.type))
-            continue
-        col = table.column(f.name)
-        try:
-            columns.append(col if col.type == f.type else col.cast(f.type))
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-            raise RayEngineError(
-                f"column {f.name!r} is {f.type} in the first rows and {col.type} later; Parquet needs one type: "
-                f"write JSONL instead, or make the field's type the same in every record ({exc})"
-            ) from None
-    return pa.Table.from_arrays(columns, schema=schema)
