@@ -8,6 +8,7 @@ import warnings
 from pathlib import Path
 
 import joblib
+import numpy as np
 import pytest
 
 import cleanews
@@ -178,6 +179,7 @@ def gate_model(tmp_path_factory: pytest.TempPathFactory) -> tuple[cleanews.Model
     return cleanews.train_model([folder]), test
 
 
+@pytest.mark.slow
 def test_quality_gate_on_the_held_out_split(gate_model: tuple[cleanews.Model, list], tmp_path: Path) -> None:
     model, test = gate_model
     for p in test:
@@ -191,6 +193,7 @@ def test_quality_gate_on_the_held_out_split(gate_model: tuple[cleanews.Model, li
     assert scores.ece is not None and scores.ece <= GATE_MAX_ECE, scores.ece
 
 
+@pytest.mark.slow
 def test_saved_model_round_trips_with_its_card(gate_model: tuple[cleanews.Model, list], tmp_path: Path) -> None:
     model, test = gate_model
     path = save_model(model, tmp_path / "m.joblib")
@@ -200,3 +203,19 @@ def test_saved_model_round_trips_with_its_card(gate_model: tuple[cleanews.Model,
     again = load_model(path)
     page = test[0].text
     assert [x.label for x in cleanews.label_page(page, again)] == [x.label for x in cleanews.label_page(page, model)]
+
+
+def test_training_on_small_data_is_deterministic(tmp_path: Path) -> None:
+    """Training itself, on four tiny pages (the full retrain of the gate is under the slow marker)."""
+    from .test_cli import labelled_page
+
+    for n in range(4):
+        (tmp_path / f"page{n}.tsv").write_text(labelled_page(n), encoding="utf-8")
+    options = cleanews.TrainOptions(folds=2, max_iter=15)
+    first, second = (cleanews.train_model([tmp_path], options) for _ in range(2))
+    assert first.card["cross_validated"] == second.card["cross_validated"]
+    assert first.card["training_data"]["pages"] == 4
+    lines = load_pages([tmp_path])[0].lines
+    assert np.array_equal(
+        first.classifier.predict_proba_page(lines)[1], second.classifier.predict_proba_page(lines)[1]
+    )
