@@ -28,6 +28,9 @@ MODEL_CLASSES: frozenset[str] = frozenset(
         "cleanews.model.classifier.LineClassifier",
         "cleanews.model.linear.OneVsRestLinear",
         "cleanews.model.trees.TreeEnsemble",
+        "cleanews.spans.crf.ChainWeights",
+        "cleanews.spans.model.SpanModel",
+        "cleanews.spans.prefilter.Prefilter",
     }
 )
 """cleanews's own classes that a model file may hold, as ``module.QualName``. A new class
