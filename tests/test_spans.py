@@ -164,7 +164,12 @@ def test_spans_never_change_a_line_label(model: cleanews.Model) -> None:
     assert any(x.spans for x in with_spans) and not any(x.spans for x in without)
 
 
-@pytest.mark.parametrize(("text", "spans", "expected"), golden("model"))
+_MISS = pytest.mark.xfail(strict=True, reason="span recall on unseen spam names is low (issue 14)")
+_KNOWN_MISSES = [pytest.param(*case, marks=_MISS) for case in golden("model-miss")]
+_MODEL_CASES = [pytest.param(*case) for case in golden("model")] + _KNOWN_MISSES
+
+
+@pytest.mark.parametrize(("text", "spans", "expected"), _MODEL_CASES)
 def test_model_golden_cases(model: cleanews.Model, text: str, spans: list[str], expected: str) -> None:
     page = "\n".join(["春季植树活动启动", ARTICLE[1], text, ARTICLE[2], ARTICLE[3]]) + "\n"
     line = cleanews.label_page(page, model).lines[2]

@@ -31,13 +31,24 @@ TITLE_PROMOTION = 0.1
 likely to be the title becomes title if its title probability is at least this (its
 confidence stays that probability, so it is low)."""
 
+BODY_PROMOTION = 0.05
+"""A news page has an article. When no line of a page is labelled body, the lines most
+likely to be body become body: every line whose body probability is at least half the
+page's highest, if that highest is at least this (their confidences stay those
+probabilities, so they are low and say so). A page whose article is unlike any the
+model has seen (a gallery, a short notice, a post of image captions) otherwise loses
+it whole; measured effect in ``benchmarks/README.md``."""
+
+BODY_PROMOTION_SHARE = 0.5
+"""Lines within this share of the page's highest body probability are promoted with it."""
+
 _KEPT = np.array([LABEL_INDEX[label] for label in sorted(DEFAULT_KEEP)])
 
 
 def decide(probs: np.ndarray, whole_page: bool = True) -> np.ndarray:
     """The label index of each row of probabilities: spam preferred over a kept label as
     :data:`SPAM_DECISION_WEIGHT` says and, when the rows are one whole page, the title
-    promoted as :data:`TITLE_PROMOTION` says."""
+    and the article promoted as :data:`TITLE_PROMOTION` and :data:`BODY_PROMOTION` say."""
     best = probs.argmax(axis=1)
     rows = np.arange(len(best))
     spam = LABEL_INDEX["spam"]
@@ -48,7 +59,21 @@ def decide(probs: np.ndarray, whole_page: bool = True) -> np.ndarray:
         likely = int(probs[:, title].argmax())
         if probs[likely, title] >= TITLE_PROMOTION:
             best[likely] = title
+    if whole_page and len(best):
+        _promote_body(probs, best)
     return best
+
+
+def _promote_body(probs: np.ndarray, best: np.ndarray) -> None:
+    """Give a page with no body line its likeliest article lines, as :data:`BODY_PROMOTION` says."""
+    body = LABEL_INDEX["body"]
+    if (best == body).any():
+        return
+    top = float(probs[:, body].max())
+    if top < BODY_PROMOTION:
+        return
+    promote = (probs[:, body] >= BODY_PROMOTION_SHARE * top) & (best != LABEL_INDEX["title"])
+    best[promote] = body
 
 
 TITLE_ECHO_MIN_CHARS = 6

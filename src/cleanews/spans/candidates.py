@@ -22,18 +22,18 @@ from cleanews.spans.cut import merge
 
 SPAM_PARTS: tuple[str, ...] = tuple(
     (
-    # gambling
-    "赌场 赌博 博彩 娱乐城 娱乐场 娱乐平台 真人 棋牌 百家乐 老虎机 轮盘 彩金 返水 开户 注册 登录 网址 官网 入口 "
-    "平台 投注 下注 时时彩 六合彩 快三 赛车 北京赛车 pk10 彩票 体育 赌球 网投 皇冠 葡京 威尼斯 金沙 永利 新濠 "
-    "银河 太阳城 凯旋门 澳门 国际 娱乐 "
-    # adult and dating
-    "约会 同城 交友 约炮 楼凤 外围 少妇 人妻 美女 激情 成人 色情 裸聊 视频 在线观看 观看 直播 "
-    # pharmacy
-    "增大 壮阳 延时 伟哥 春药 迷药 催情 代孕 减肥 瘦身 丰胸 包生 药 丸 胶囊 "
-    # invoices, loans, fraud
-    "发票 代开 办证 刻章 贷款 网贷 借款 秒批 下款 套现 征信 黑户 口子 "
-    # contact and web
-    "QQ qq 微信 vx VX wx 加V 薇信 电话 热线 客服 www http .com .net .vip .cc .top .xyz .cn"
+        # gambling
+        "赌场 赌博 博彩 娱乐城 娱乐场 娱乐平台 真人 棋牌 百家乐 老虎机 轮盘 彩金 返水 开户 注册 登录 网址 官网 入口 "
+        "平台 投注 下注 时时彩 六合彩 快三 赛车 北京赛车 pk10 彩票 体育 赌球 网投 皇冠 葡京 威尼斯 金沙 永利 新濠 "
+        "银河 太阳城 凯旋门 澳门 国际 娱乐 "
+        # adult and dating
+        "约会 同城 交友 约炮 楼凤 外围 少妇 人妻 美女 激情 成人 色情 裸聊 视频 在线观看 观看 直播 "
+        # pharmacy
+        "增大 壮阳 延时 伟哥 春药 迷药 催情 代孕 减肥 瘦身 丰胸 包生 药 丸 胶囊 "
+        # invoices, loans, fraud
+        "发票 代开 办证 刻章 贷款 网贷 借款 秒批 下款 套现 征信 黑户 口子 "
+        # contact and web
+        "QQ qq 微信 vx VX wx 加V 薇信 电话 热线 客服 www http .com .net .vip .cc .top .xyz .cn"
     ).split()
 )
 """Words of the spam trades (ours, short and generic): a feature of the span model, which
@@ -138,7 +138,7 @@ def windows(texts: Sequence[str], skip: Sequence[bool], learned: tuple[str, ...]
 
 def _gate_hits(text: str, gate: Gate) -> list[tuple[int, int]]:
     """Gate words and long digit runs in the joined page (numpy finds where to look)."""
-    cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     at = np.flatnonzero(gate.first[cps[:-1]])
     keys = (cps[at].astype(np.int64) << 21) | cps[at + 1]
     near = np.minimum(np.searchsorted(gate.pairs, keys), len(gate.pairs) - 1)

@@ -56,7 +56,7 @@ def hashed_features(texts: Sequence[str], labels: Sequence[str]) -> tuple[np.nda
     """Bucket ids (characters x features) for the characters of the given window texts,
     and where each window starts in the rows."""
     joined = "\0" + "\0".join(texts) + "\0"
-    cps = _fold(np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32))
+    cps = _fold(np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32))
     cls = _classes(cps)
     lab = np.zeros(len(cps), dtype=np.int64)
     starts = np.zeros(len(texts), dtype=np.int64)
