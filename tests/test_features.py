@@ -142,6 +142,28 @@ def test_tree_copy_predicts_like_scikit_learn() -> None:
         TreeEnsemble.from_sklearn(model, depth=2)
 
 
+def test_tree_copy_keeps_the_private_contract_at_the_shipped_shape() -> None:
+    """The copy reads scikit-learn's private tree arrays (``_predictors``, ``nodes``,
+    ``_baseline_prediction``, ``_raw_predict``); pin them on a model shaped like the
+    shipped pass two (depth 6, 31 leaves, eight classes, with a class absent from the
+    data as in a fold), so a scikit-learn release that changes them fails here, not in
+    users' labels."""
+    from cleanews.model.options import TrainOptions
+
+    options = TrainOptions()
+    rng = np.random.default_rng(11)
+    x = rng.normal(size=(4000, 12))
+    y = np.digitize(x[:, 0] + 0.5 * x[:, 1] * x[:, 2] - 0.3 * x[:, 3], [-1.5, -0.8, -0.2, 0.3, 0.9, 1.6])
+    assert set(np.unique(y)) == set(range(7))  # seven of eight labels: one is absent
+    model = HistGradientBoostingClassifier(
+        max_iter=20, max_depth=options.max_depth, max_leaf_nodes=options.max_leaf_nodes, random_state=0
+    ).fit(x, y)
+    copy = TreeEnsemble.from_sklearn(model, depth=options.max_depth)
+    assert copy.features.shape[1] == 2**options.max_depth - 1
+    test = rng.normal(size=(1500, 12))
+    np.testing.assert_allclose(copy.raw_predict(test), model._raw_predict(test), rtol=1e-9, atol=1e-9)
+
+
 def test_labelling_does_not_import_scikit_learn() -> None:
     """Start-up cost: scikit-learn (and scipy, pandas behind it) are for training only."""
     code = (
