@@ -205,6 +205,4 @@ def test_training_on_small_data_is_deterministic(tmp_path: Path) -> None:
     assert first.card["cross_validated"] == second.card["cross_validated"]
     assert first.card["training_data"]["pages"] == 4
     lines = load_pages([tmp_path])[0].lines
-    assert np.array_equal(
-        first.classifier.predict_proba_page(lines)[1], second.classifier.predict_proba_page(lines)[1]
-    )
+    assert np.array_equal(first.classifier.predict_proba_page(lines)[1], second.classifier.predict_proba_page(lines)[1])

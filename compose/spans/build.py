@@ -133,7 +133,7 @@ def insert_innocent(rows: list[Row], paras: list[str], rng: random.Random) -> in
         if gap is not None:
             new.append(pages.new_row_like(rows[i], pages.BLANK, gap.text))
         new.append(pages.new_row_like(rows[i], "body", text))
-    rows[i + 1:i + 1] = new
+    rows[i + 1 : i + 1] = new
     return len(paras)
 
 
@@ -201,8 +201,16 @@ def build_page(path: Path, split: str, n: int, pool: Pool, snippets: Snippets) -
     for idx, row in enumerate(rows, 1):
         for span in row.spans:
             modes = sorted(modes_of.get((id(row), span), {"repeated"}))
-            records.append({"file": name, "line": idx, "label": row.label, "span": span,
-                            "family": pool.family[span], "modes": modes})
+            records.append(
+                {
+                    "file": name,
+                    "line": idx,
+                    "label": row.label,
+                    "span": span,
+                    "family": pool.family[span],
+                    "modes": modes,
+                }
+            )
     if innocent:
         records.append({"file": name, "innocent": innocent})
     return name, pages.render(rows), records

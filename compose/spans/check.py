@@ -64,7 +64,7 @@ def covered(text: str, spans: list[str]) -> int:
     hit = [False] * len(text)
     for s in spans:
         for m in re.finditer(re.escape(s), text):
-            hit[m.start():m.end()] = [True] * (m.end() - m.start())
+            hit[m.start() : m.end()] = [True] * (m.end() - m.start())
     return sum(hit)
 
 
@@ -117,8 +117,12 @@ def _align_block(name: str, old: list[Line], new: list[Line], faults: list[str])
 
 def span_files() -> list[Path]:
     """Every file with span marks: generated pages, hand-written hijacked pages, the marked seed page."""
-    return (sorted(TRAINING.glob("inj_*.tsv")) + sorted(TRAINING.glob("hand_hijack_*.tsv")) + [SEED_PAGE]
-            + sorted(HELDOUT.glob("*.tsv")))
+    return (
+        sorted(TRAINING.glob("inj_*.tsv"))
+        + sorted(TRAINING.glob("hand_hijack_*.tsv"))
+        + [SEED_PAGE]
+        + sorted(HELDOUT.glob("*.tsv"))
+    )
 
 
 def check_manifests(parsed: dict[Path, list[Line]], faults: list[str]) -> tuple[Counter[str], Counter[str]]:
@@ -155,19 +159,23 @@ def leaks(parsed: dict[Path, list[Line]], faults: list[str]) -> None:
 
 def report(parsed: dict[Path, list[Line]], modes: Counter[str], families: Counter[str]) -> None:
     """Print pages, lines, span lines, span characters and innocent sensitive lines, per split."""
-    groups = {"train:inj": [p for p in parsed if p.name.startswith("inj_")],
-              "train:hand": [p for p in parsed if p.name.startswith("hand_hijack_") or p == SEED_PAGE],
-              "heldout": [p for p in parsed if p.parent == HELDOUT]}
+    groups = {
+        "train:inj": [p for p in parsed if p.name.startswith("inj_")],
+        "train:hand": [p for p in parsed if p.name.startswith("hand_hijack_") or p == SEED_PAGE],
+        "heldout": [p for p in parsed if p.parent == HELDOUT],
+    }
     for name, paths in groups.items():
         lines = [ln for p in paths for ln in parsed[p]]
         span_lines = [ln for ln in lines if ln[1]]
         innocent = [ln for ln in lines if ln[0] == "body" and not ln[1] and SENSITIVE.search(ln[2])]
         distinct = {s for ln in span_lines for s in ln[1]}
-        print(f"{name:10} pages {len(paths):4}  lines {len(lines):6}  non-blank {sum(ln[0] != '-' for ln in lines):6}"
-              f"  span lines {len(span_lines):5}  distinct spans {len(distinct):4}"
-              f"  span chars {sum(covered(ln[2], ln[1]) for ln in span_lines):6}"
-              f"  pages without spans {sum(not any(ln[1] for ln in parsed[p]) for p in paths):3}"
-              f"  innocent sensitive body lines {len(innocent):4}")
+        print(
+            f"{name:10} pages {len(paths):4}  lines {len(lines):6}  non-blank {sum(ln[0] != '-' for ln in lines):6}"
+            f"  span lines {len(span_lines):5}  distinct spans {len(distinct):4}"
+            f"  span chars {sum(covered(ln[2], ln[1]) for ln in span_lines):6}"
+            f"  pages without spans {sum(not any(ln[1] for ln in parsed[p]) for p in paths):3}"
+            f"  innocent sensitive body lines {len(innocent):4}"
+        )
         labels = Counter(ln[0] for ln in span_lines)
         print(f"{'':10} span lines by label: " + ", ".join(f"{k} {v}" for k, v in sorted(labels.items())))
     for title, counts in (("span lines per mode (generated pages)", modes), ("span lines per family", families)):

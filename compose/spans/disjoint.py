@@ -7,8 +7,26 @@ from pathlib import Path
 import lexicon
 
 # Place names also appear in ordinary news; they may occur in training text as long as no held-out string does.
-COMMON_WORDS = {"西安", "郑州", "济南", "福州", "哈尔滨", "石家庄", "南宁", "昆明", "长沙", "合肥", "贵阳", "太原",
-                "温州", "义乌", "佛山", "中山", "联系", "热线"}
+COMMON_WORDS = {
+    "西安",
+    "郑州",
+    "济南",
+    "福州",
+    "哈尔滨",
+    "石家庄",
+    "南宁",
+    "昆明",
+    "长沙",
+    "合肥",
+    "贵阳",
+    "太原",
+    "温州",
+    "义乌",
+    "佛山",
+    "中山",
+    "联系",
+    "热线",
+}
 
 
 def training_texts(training: Path, generated: dict[Path, str]) -> dict[str, str]:

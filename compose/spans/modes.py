@@ -85,7 +85,7 @@ def _split_ws(text: str) -> tuple[str, str, str]:
     if not core:
         return text, "", ""
     lead = text[: len(text) - len(text.lstrip())]
-    tail = text[len(text.rstrip()):]
+    tail = text[len(text.rstrip()) :]
     return lead, core, tail
 
 
@@ -103,11 +103,16 @@ def dateline(page: Page, span: str, rng: random.Random) -> list[int] | None:
     if any(re.search(re.escape(s) + r"(\s?\d{4}|讯|\d{1,2}月)", row.text) for s in [*row.spans, span]):
         return None  # this lead already carries a hijacked dateline
     m = _OUTLET_DATELINE.match(row.text)
-    if m and joins_cleanly("", span, row.text[m.end(2):]):
-        return [i] if _put(row, row.text[: m.start(2)] + span + row.text[m.end(2):], span, again=True) else None
+    if m and joins_cleanly("", span, row.text[m.end(2) :]):
+        return [i] if _put(row, row.text[: m.start(2)] + span + row.text[m.end(2) :], span, again=True) else None
     y, mo, d = page.year, page.month, page.day
-    forms = [f"【{span}{y}年{mo:02d}月{d:02d}日讯】", f"【{span}{y}年{mo}月{d}日讯】", f"{span}{y}年{mo}月{d}日电 ",
-             f"【{span} {y}-{mo:02d}-{d:02d}】", f"{span}讯（{y}年{mo}月{d}日）"]
+    forms = [
+        f"【{span}{y}年{mo:02d}月{d:02d}日讯】",
+        f"【{span}{y}年{mo}月{d}日讯】",
+        f"{span}{y}年{mo}月{d}日电 ",
+        f"【{span} {y}-{mo:02d}-{d:02d}】",
+        f"{span}讯（{y}年{mo}月{d}日）",
+    ]
     if _alnum(span[-1]):
         forms = [f for f in forms if f.startswith(f"【{span} ") or f.startswith(f"{span}讯")]
     lead, core, tail = _split_ws(row.text)
@@ -123,10 +128,14 @@ def reporter(page: Page, span: str, rng: random.Random) -> list[int] | None:
     row = page.rows[i]
     m = _OUTLET_CREDIT.match(row.text)
     if m:
-        return [i] if _put(row, row.text[: m.start(2)] + span + row.text[m.end(2):], span, again=True) else None
+        return [i] if _put(row, row.text[: m.start(2)] + span + row.text[m.end(2) :], span, again=True) else None
     name = rng.choice(REPORTERS)
-    credits = [f"({span}记者{name}综合报导)", f"（{span}记者 {name}）", f"（{span}特约撰稿{name}）",
-               f"({span}记者{name}报导)"]
+    credits = [
+        f"({span}记者{name}综合报导)",
+        f"（{span}记者 {name}）",
+        f"（{span}特约撰稿{name}）",
+        f"({span}记者{name}报导)",
+    ]
     lead, core, tail = _split_ws(row.text)
     bracket = _LEAD_DATELINE.match(core)
     cut = bracket.end() if bracket else 0
@@ -216,8 +225,13 @@ def copyright_line(page: Page, span: str, rng: random.Random) -> list[int] | Non
         options.append(text.replace("版权所有", f"{span} 版权所有", 1))
     year = re.search(r"(©|Copyright|\(C\))\s*(\d{4}(-\d{4})?)", core)
     if year:
-        options.append(text[: text.find(year.group(2)) + len(year.group(2))] + " " + span + " "
-                       + text[text.find(year.group(2)) + len(year.group(2)):].lstrip())
+        options.append(
+            text[: text.find(year.group(2)) + len(year.group(2))]
+            + " "
+            + span
+            + " "
+            + text[text.find(year.group(2)) + len(year.group(2)) :].lstrip()
+        )
     return [i] if _put(page.rows[i], rng.choice(options), span) else None
 
 

@@ -166,8 +166,9 @@ def clean_dataset(
     )
 
 
-def run_jobs(ds: ray.data.Dataset, model_path: str | Path | None, options: CleanOptions, fmt: str,
-             workers: int) -> ray.data.Dataset:
+def run_jobs(
+    ds: ray.data.Dataset, model_path: str | Path | None, options: CleanOptions, fmt: str, workers: int
+) -> ray.data.Dataset:
     """``ds`` of (source, path, output) rows run by a pool of ``workers`` :class:`JobRunner` actors."""
     ray = import_ray()
     return ds.map_batches(
